@@ -8,7 +8,7 @@ import numpy as np
 
 from .render import render_panels
 from .riddle import Riddle, Style
-from .shapes import DECIMALS
+from .shapes import quantize
 from .seeding import puzzle_rng
 
 N_PANELS = 6
@@ -37,7 +37,7 @@ class Puzzle:
 def rounded(value):
     """A JSON-ready copy: floats rounded to the stored precision, tuples as lists."""
     if isinstance(value, float):
-        return round(value, DECIMALS)
+        return quantize(value)
     if isinstance(value, dict):
         return {k: rounded(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
