@@ -41,8 +41,17 @@ def rounded(value):
     if isinstance(value, dict):
         return {k: rounded(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
+        if value and isinstance(value[0], (list, tuple)) and len(value[0]) == 2 and isinstance(value[0][0], float):
+            return _points(value)  # the common case, a vertex list: one comprehension, no recursion
         return [rounded(v) for v in value]
     return value
+
+
+def _points(points) -> list:
+    try:
+        return [[quantize(x), quantize(y)] for x, y in points]
+    except (TypeError, ValueError):  # not uniformly (x, y) pairs after all
+        return [rounded(v) for v in points]
 
 
 def check_panel_size(size: int) -> None:
