@@ -281,7 +281,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"oddity-dataset: error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:  # a full disk, a permission problem: finished chunks stay; --resume continues
-        print(f"oddity-dataset: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        where = f": {exc.filename}" if exc.filename else ""
+        hint = "; finished chunks are kept (rerun with --resume)" if args.command == "generate" else ""
+        print(f"oddity-dataset: error: {exc.strerror or exc}{where}{hint}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("oddity-dataset: interrupted; finished chunks are kept (rerun with --resume)", file=sys.stderr)

@@ -82,6 +82,32 @@ def chunk_name(chunk: int) -> str:
     return f"{chunk:05d}"
 
 
+class _HashingWriter:
+    """A file wrapper that hashes what passes through it, so a file is never read back to hash."""
+
+    def __init__(self, f):
+        self.f = f
+        self.sha = hashlib.sha256()
+
+    def write(self, data) -> int:
+        self.sha.update(data)
+        return self.f.write(data)
+
+
+def _write_npy(path: Path, array: np.ndarray) -> str:
+    """Write a .npy file; returns its sha256."""
+    with open(path, "wb") as f:
+        writer = _HashingWriter(f)
+        np.lib.format.write_array(writer, np.ascontiguousarray(array), allow_pickle=False)
+    return writer.sha.hexdigest()
+
+
+def _write_bytes(path: Path, data: bytes) -> str:
+    """Write bytes to a file; returns their sha256."""
+    path.write_bytes(data)
+    return hashlib.sha256(data).hexdigest()
+
+
 def write_chunk(
     root: Path, split: str, chunk: int, arrays: dict[str, np.ndarray], scenes: Sequence[dict]
 ) -> dict:
@@ -93,13 +119,8 @@ def write_chunk(
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
     try:
-        files = {}
-        for name in ARRAYS:
-            path = tmp / f"{name}.npy"
-            np.save(path, arrays[name], allow_pickle=False)
-            files[f"{name}.npy"] = sha256_file(path)
-        (tmp / SCENES).write_text("".join(dumps(s) + "\n" for s in scenes))
-        files[SCENES] = sha256_file(tmp / SCENES)
+        files = {f"{name}.npy": _write_npy(tmp / f"{name}.npy", arrays[name]) for name in ARRAYS}
+        files[SCENES] = _write_bytes(tmp / SCENES, "".join(dumps(s) + "\n" for s in scenes).encode())
         riddles, counts = np.unique(arrays["riddle"], return_counts=True)
         card = {
             "split": split,

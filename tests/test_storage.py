@@ -95,21 +95,21 @@ def test_interrupted_generation_resumes_to_the_same_bytes(tmp_path, small_datase
 def test_a_failed_write_leaves_no_partial_chunk(tmp_path, monkeypatch):
     import oddity_dataset.storage as storage
 
-    real_save = np.save
+    real_write = storage._write_npy
     count = []
 
-    def disk_full(path, arr, allow_pickle=False):
+    def disk_full(path, array):
         count.append(path)
         if len(count) == 6:  # the second chunk's second array
             raise OSError(28, "No space left on device", str(path))
-        real_save(path, arr, allow_pickle=allow_pickle)
+        return real_write(path, array)
 
-    monkeypatch.setattr(storage.np, "save", disk_full)
+    monkeypatch.setattr(storage, "_write_npy", disk_full)
     root = tmp_path / "d"
     with pytest.raises(OSError):
         build_dataset(root, small_plan())
     assert sorted(p.name for p in (root / "train").iterdir()) == ["00000"]
-    monkeypatch.setattr(storage.np, "save", real_save)
+    monkeypatch.setattr(storage, "_write_npy", real_write)
     build_dataset(root, small_plan(), resume=True)
     assert verify_dataset(root) == []
 
