@@ -27,6 +27,7 @@ from .data import DataError, Puzzles, dataset_panel_size, load_archive, load_spl
 from .evaluate import evaluate, format_report
 from .models import ModelError, build_model, model_config, model_names, parameter_counts
 from .rng import seed_all
+from .simulate import add_simulate_parser
 from .train import TrainConfig, train
 
 PROG = "saccade-net"
@@ -402,6 +403,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--threads", type=int)
     s.set_defaults(func=cmd_show)
+
+    add_simulate_parser(sub)
     return parser
 
 
