@@ -120,7 +120,7 @@ def generate_chunk(plan: dict, unit: Unit) -> tuple[dict[str, np.ndarray], list[
     for j, i in enumerate(index.tolist()):
         riddle = riddles[i % len(riddles)]
         scene = sample_scene(riddle, seed, unit.split, i)
-        images[j] = render_scene(scene, size)
+        render_scene(scene, size, out=images[j])
         label[j] = scene["odd"]
         riddle_ids[j] = riddle.id
         scenes.append(scene)

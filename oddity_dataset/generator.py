@@ -90,9 +90,9 @@ def sample_scene(riddle: Riddle, seed: int, split: str, index: int) -> dict:
     )
 
 
-def render_scene(scene: dict, size: int = 100) -> np.ndarray:
-    """The (6, size, size) uint8 panels of a scene."""
-    return render_panels([p["shapes"] for p in scene["panels"]], scene["paper"], scene["style"]["ink"], size)
+def render_scene(scene: dict, size: int = 100, out: np.ndarray | None = None) -> np.ndarray:
+    """The (6, size, size) uint8 panels of a scene (written into `out` when given)."""
+    return render_panels([p["shapes"] for p in scene["panels"]], scene["paper"], scene["style"]["ink"], size, out=out)
 
 
 def generate_puzzle(riddle: Riddle, seed: int = 0, split: str = "train", index: int = 0, size: int = 100) -> Puzzle:

@@ -18,9 +18,15 @@ SUPERSAMPLE = 3  # 3×3 samples a pixel: ten grey levels along every edge
 
 
 def render_panels(
-    panels: Sequence[Sequence[dict]], papers: Sequence[int], ink: int, size: int, supersample: int = SUPERSAMPLE
+    panels: Sequence[Sequence[dict]],
+    papers: Sequence[int],
+    ink: int,
+    size: int,
+    supersample: int = SUPERSAMPLE,
+    out: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Draw each panel's primitives in order on its own `paper` grey; returns (n, size, size) uint8."""
+    """Draw each panel's primitives in order on its own `paper` grey; returns (n, size, size) uint8,
+    written into `out` when given (saves a copy when filling a chunk)."""
     scale = size * supersample
     n = len(panels)
     image = Image.new("L", (n * scale, scale))
@@ -32,7 +38,11 @@ def render_panels(
             _draw(draw, shape, scale, x0, ink if shape["tone"] == INK else paper)
     if supersample > 1:
         image = image.reduce(supersample)
-    return np.asarray(image).reshape(size, n, size).transpose(1, 0, 2).copy()
+    strip = np.asarray(image).reshape(size, n, size).transpose(1, 0, 2)
+    if out is None:
+        return strip.copy()
+    out[...] = strip
+    return out
 
 
 def render_panel(shapes: Sequence[dict], size: int, ink: int, paper: int, supersample: int = SUPERSAMPLE) -> np.ndarray:
