@@ -8,7 +8,7 @@ import numpy as np
 
 from .render import render_panels
 from .riddle import Riddle, Style
-from .shapes import quantize
+from .shapes import _Q
 from .seeding import puzzle_rng
 
 N_PANELS = 6
@@ -35,23 +35,25 @@ class Puzzle:
 
 
 def rounded(value):
-    """A JSON-ready copy: floats rounded to the stored precision, tuples as lists."""
-    if isinstance(value, float):
-        return quantize(value)
-    if isinstance(value, dict):
+    """A JSON-ready copy: floats at the stored precision (see shapes.quantize), tuples as lists.
+
+    On the hot path of generation (every feature of every panel), hence exact type tests and
+    the inlined vertex-list case."""
+    kind = type(value)
+    if kind is float:
+        return round(value * _Q) / _Q
+    if kind is dict:
         return {k: rounded(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        if value and isinstance(value[0], (list, tuple)) and len(value[0]) == 2 and isinstance(value[0][0], float):
-            return _points(value)  # the common case, a vertex list: one comprehension, no recursion
+    if kind is list or kind is tuple:
+        if value:
+            first = value[0]
+            if type(first) in (list, tuple) and len(first) == 2 and type(first[0]) is float:
+                try:  # the common case, a vertex list
+                    return [[round(x * _Q) / _Q, round(y * _Q) / _Q] for x, y in value]
+                except (TypeError, ValueError):  # not uniformly (x, y) pairs after all
+                    pass
         return [rounded(v) for v in value]
     return value
-
-
-def _points(points) -> list:
-    try:
-        return [[quantize(x), quantize(y)] for x, y in points]
-    except (TypeError, ValueError):  # not uniformly (x, y) pairs after all
-        return [rounded(v) for v in points]
 
 
 def check_panel_size(size: int) -> None:

@@ -18,7 +18,7 @@ from .geometry import Point
 INK = "ink"
 PAPER = "paper"
 DECIMALS = 5  # stored precision: 1e-5 of a panel, far below a pixel at any practical size
-_Q = 10.0**DECIMALS
+_Q = 10.0**DECIMALS  # quantize(x) = round(x · _Q) / _Q
 
 
 def quantize(x: float) -> float:

@@ -30,6 +30,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
+import orjson
 
 from .seeding import SPLITS
 
@@ -54,9 +55,10 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def dumps(obj) -> str:
-    """Canonical JSON: the same object always gives the same bytes."""
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"))
+def json_line(obj) -> bytes:
+    """One canonical JSON line (sorted keys, no spaces): the same object always gives the same
+    bytes. orjson, because encoding scenes with the standard library took ~12 % of generation."""
+    return orjson.dumps(obj, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
 
 
 def write_json_atomic(path: Path, obj, indent: int | None = 2) -> None:
@@ -120,7 +122,7 @@ def write_chunk(
     tmp.mkdir()
     try:
         files = {f"{name}.npy": _write_npy(tmp / f"{name}.npy", arrays[name]) for name in ARRAYS}
-        files[SCENES] = _write_bytes(tmp / SCENES, "".join(dumps(s) + "\n" for s in scenes).encode())
+        files[SCENES] = _write_bytes(tmp / SCENES, b"".join(json_line(s) for s in scenes))
         riddles, counts = np.unique(arrays["riddle"], return_counts=True)
         card = {
             "split": split,
@@ -214,12 +216,12 @@ class Split:
         for chunk in self.chunks:
             path = self.chunk_dir(chunk) / SCENES
             try:
-                with open(path) as f:
+                with open(path, "rb") as f:
                     for line_no, line in enumerate(f, 1):
-                        yield json.loads(line)
+                        yield orjson.loads(line)
             except FileNotFoundError:
                 raise DatasetError(f"{path}: missing") from None
-            except json.JSONDecodeError as exc:
+            except orjson.JSONDecodeError as exc:
                 raise DatasetError(f"{path}: corrupt JSON on line {line_no} ({exc})") from None
 
 

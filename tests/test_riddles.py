@@ -60,3 +60,17 @@ def test_odd_slot_is_uniform():
 def test_no_single_pixel_statistic_picks_the_odd_panel(riddle):
     accuracy = audit_riddle(riddle, n=1000, seed=0)
     assert passes(riddle.name, accuracy), f"{riddle.name}: {accuracy} (bound {BOUND})"
+
+
+def test_a_riddle_that_cannot_be_satisfied_raises_a_clear_error():
+    from oddity_dataset.generator import GenerationError
+    from oddity_dataset.riddles.controls import Orientation
+
+    class NeverOdd(Orientation):
+        name = "never_odd"
+
+        def deviation(self, features, shared):
+            return 0.0  # the odd panel never violates the concept
+
+    with pytest.raises(GenerationError, match="never_odd produced no valid puzzle in 50 attempts"):
+        sample_scene(NeverOdd(), seed=0, split="train", index=3)
