@@ -41,7 +41,9 @@ def stage_breakdown(plan: dict, n: int) -> dict[str, float]:
     }
 
 
-def run_benchmark(n: int = 4000, workers: tuple[int, ...] = (1, 2), riddle_ids: list[int] | None = None, size: int = 100) -> dict:
+def run_benchmark(
+    n: int = 4000, workers: tuple[int, ...] = (1, 2), riddle_ids: list[int] | None = None, size: int = 100
+) -> dict:
     """Time full generation (render + verify + write) of `n` puzzles per worker count."""
     from .catalog import all_riddles
 

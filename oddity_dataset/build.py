@@ -52,7 +52,9 @@ class Unit:
     count: int
 
 
-def make_plan(counts: dict[str, int], riddle_ids: Sequence[int], seed: int, size: int, chunk_size: int = CHUNK_SIZE) -> dict:
+def make_plan(
+    counts: dict[str, int], riddle_ids: Sequence[int], seed: int, size: int, chunk_size: int = CHUNK_SIZE
+) -> dict:
     """The arguments that determine every byte of a dataset (not workers or shards)."""
     for split, n in counts.items():
         if split not in SPLITS:
@@ -168,7 +170,7 @@ def write_manifest(root: Path, plan: dict) -> dict | None:
         return None
     splits: dict[str, dict] = {s: {"count": 0, "chunks": 0, "riddle_counts": {}} for s in SPLITS}
     files = {}
-    for unit, card in zip(units, cards):
+    for unit, card in zip(units, cards, strict=False):
         info = splits[unit.split]
         info["count"] += card["count"]
         info["chunks"] += 1

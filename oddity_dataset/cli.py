@@ -41,7 +41,11 @@ def positive(text: str) -> int:
 def cmd_list(args) -> int:
     riddles = all_riddles()
     if args.json:
-        print(json.dumps([{"id": r.id, "name": r.name, "family": r.family, "concept": r.concept} for r in riddles], indent=2))
+        print(
+            json.dumps(
+                [{"id": r.id, "name": r.name, "family": r.family, "concept": r.concept} for r in riddles], indent=2
+            )
+        )
         return 0
     for fam, title in FAMILIES.items():
         members = [r for r in riddles if r.family == fam]
@@ -58,17 +62,26 @@ def cmd_generate(args) -> int:
     plan = make_plan(counts, [r.id for r in riddles], args.seed, args.size, args.chunk_size)
     shard = parse_shard(args.shard) if args.shard else (0, 1)
     result = build_dataset(
-        args.out, plan, workers=args.workers, shard=shard, resume=args.resume, overwrite=args.overwrite,
+        args.out,
+        plan,
+        workers=args.workers,
+        shard=shard,
+        resume=args.resume,
+        overwrite=args.overwrite,
         progress=not args.quiet,
     )
     if result.skipped:
         print(f"kept {result.skipped} puzzles from finished chunks", file=sys.stderr)
     if result.manifest is None:
-        print(f"{args.out}: shard {shard[0]}/{shard[1]} done ({result.generated} puzzles); the manifest is written "
-              "when the last shard finishes (or run generate --resume once all have)")
+        print(
+            f"{args.out}: shard {shard[0]}/{shard[1]} done ({result.generated} puzzles); the manifest is written "
+            "when the last shard finishes (or run generate --resume once all have)"
+        )
     else:
-        print(f"{args.out}: {sum(counts.values())} puzzles ({', '.join(f'{k} {v}' for k, v in counts.items())}), "
-              f"{len(riddles)} riddles, {args.size}×{args.size}")
+        print(
+            f"{args.out}: {sum(counts.values())} puzzles ({', '.join(f'{k} {v}' for k, v in counts.items())}), "
+            f"{len(riddles)} riddles, {args.size}×{args.size}"
+        )
     return 0
 
 
@@ -146,7 +159,10 @@ def cmd_audit(args) -> int:
     failed = 0
     for riddle in tqdm(riddles, disable=args.quiet or len(riddles) < 3, desc="audit", leave=False):
         if source is None:
-            puzzles = ((p.panels, p.odd) for p in (generate_puzzle(riddle, args.seed, args.split, i, args.size) for i in range(args.n)))
+            puzzles = (
+                (p.panels, p.odd)
+                for p in (generate_puzzle(riddle, args.seed, args.split, i, args.size) for i in range(args.n))
+            )
         elif riddle.id in source:
             puzzles = source[riddle.id]
         else:
@@ -156,10 +172,14 @@ def cmd_audit(args) -> int:
         failed += not ok
         rows[riddle.name] = {"id": riddle.id, **acc, "pass": ok}
         verdict = "exempt" if riddle.name == "color" else ("ok" if ok else "FAIL")
-        tqdm.write(f"{riddle.id:2d} {riddle.name:26s} " + " ".join(f"{acc[s]:14.3f}" for s in STATISTICS) + f"  {verdict}")
+        tqdm.write(
+            f"{riddle.id:2d} {riddle.name:26s} " + " ".join(f"{acc[s]:14.3f}" for s in STATISTICS) + f"  {verdict}"
+        )
     print(f"{len(rows) - failed}/{len(rows)} riddles within {args.bound:.0%} (chance 16.7 %)")
     if args.json:
-        write_json_atomic(Path(args.json), {"bound": args.bound, "puzzles_per_riddle": args.n, "seed": args.seed, "riddles": rows})
+        write_json_atomic(
+            Path(args.json), {"bound": args.bound, "puzzles_per_riddle": args.n, "seed": args.seed, "riddles": rows}
+        )
     return 1 if failed else 0
 
 
@@ -172,7 +192,8 @@ def cmd_stats(args) -> int:
         return 0
     print(f"{stats['root']}: panels {stats['panel_size']}×{stats['panel_size']}, {stats['bytes_on_disk'] / 1e6:.1f} MB")
     for name, s in stats["splits"].items():
-        print(f"  {name:5s} {s['count']:7d} puzzles  odd slots {s['odd_slot_counts']}  mean grey {s['mean_grey_first_chunk']}")
+        slots, grey = s["odd_slot_counts"], s["mean_grey_first_chunk"]
+        print(f"  {name:5s} {s['count']:7d} puzzles  odd slots {slots}  mean grey {grey}")
         print("        " + ", ".join(f"{f} {c}" for f, c in s["families"].items()))
     return 0
 
@@ -206,11 +227,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_list)
 
-    p = sub.add_parser("generate", help="generate a dataset directory",
-                       description="Generate a dataset: numpy shards, scene JSON lines and a manifest. "
-                       "Output bytes depend only on the arguments, never on --workers or --shard.")
+    p = sub.add_parser(
+        "generate",
+        help="generate a dataset directory",
+        description="Generate a dataset: numpy shards, scene JSON lines and a manifest. "
+        "Output bytes depend only on the arguments, never on --workers or --shard.",
+    )
     p.add_argument("out", help="output directory")
-    p.add_argument("--train", type=count, default=DEFAULT_COUNTS["train"], help="training puzzles (default %(default)s)")
+    p.add_argument(
+        "--train", type=count, default=DEFAULT_COUNTS["train"], help="training puzzles (default %(default)s)"
+    )
     p.add_argument("--val", type=count, default=DEFAULT_COUNTS["val"], help="validation puzzles (default %(default)s)")
     p.add_argument("--test", type=count, default=DEFAULT_COUNTS["test"], help="test puzzles (default %(default)s)")
     p.add_argument("--riddles", default=None, help="ids, names or families (default: all 45, balanced)")
@@ -224,13 +250,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_generate)
 
-    p = sub.add_parser("show", help="PNG contact sheet of puzzles, the odd panel framed in red",
-                       description="Draw puzzles from a dataset (--data) or straight from the generator.")
+    p = sub.add_parser(
+        "show",
+        help="PNG contact sheet of puzzles, the odd panel framed in red",
+        description="Draw puzzles from a dataset (--data) or straight from the generator.",
+    )
     p.add_argument("--data", help="dataset directory (default: generate on the fly)")
     p.add_argument("--split", default="test", help="split (default %(default)s)")
     p.add_argument("--riddles", default=None, help="ids, names or families (default all)")
     p.add_argument("--per-riddle", type=count, default=0, help="puzzles per riddle (generator default 1)")
-    p.add_argument("--n", type=positive, default=20, help="puzzles from a dataset without --per-riddle (default %(default)s)")
+    p.add_argument(
+        "--n", type=positive, default=20, help="puzzles from a dataset without --per-riddle (default %(default)s)"
+    )
     p.add_argument("--seed", type=count, default=0, help="generator seed (default %(default)s)")
     p.add_argument("--size", type=int, default=100, help="generator panel size (default %(default)s)")
     p.add_argument("--columns", type=positive, default=5, help="puzzles per row (default %(default)s)")
@@ -239,14 +270,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("verify", help="checksums, shapes and every puzzle's predicates from its stored scene")
     p.add_argument("data", help="dataset directory")
-    p.add_argument("--render", type=count, default=0, metavar="K", help="also re-render K puzzles per chunk and compare")
+    p.add_argument(
+        "--render", type=count, default=0, metavar="K", help="also re-render K puzzles per chunk and compare"
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_verify)
 
-    p = sub.add_parser("audit", help="can a single pixel statistic pick the odd panel? (per riddle)",
-                       description=f"For each riddle and statistic, the fraction of puzzles where the panel farthest "
-                       f"from the median of the six is the odd one. Exit 1 if a riddle exceeds the bound ({BOUND:.0%}); "
-                       "'color' is exempt (ink is its concept).")
+    p = sub.add_parser(
+        "audit",
+        help="can a single pixel statistic pick the odd panel? (per riddle)",
+        description=f"For each riddle and statistic, the fraction of puzzles where the panel farthest "
+        f"from the median of the six is the odd one. Exit 1 if a riddle exceeds the bound ({BOUND:.0%}); "
+        "'color' is exempt (ink is its concept).",
+    )
     p.add_argument("--riddles", default=None, help="ids, names or families (default all)")
     p.add_argument("--n", type=positive, default=1000, help="puzzles per riddle (default %(default)s)")
     p.add_argument("--seed", type=count, default=0, help="generator seed (default %(default)s)")

@@ -8,8 +8,8 @@ import numpy as np
 
 from .render import render_panels
 from .riddle import Riddle, Style
-from .shapes import _Q
 from .seeding import puzzle_rng
+from .shapes import _Q
 
 N_PANELS = 6
 MAX_ATTEMPTS = 50

@@ -54,7 +54,7 @@ def centroid(points: Sequence[Point]) -> Point:
 
 def bbox(points: Iterable[Point]) -> tuple[float, float, float, float]:
     """(xmin, ymin, xmax, ymax) of the points."""
-    xs, ys = zip(*points)
+    xs, ys = zip(*points, strict=False)
     return min(xs), min(ys), max(xs), max(ys)
 
 
@@ -220,13 +220,19 @@ def arc_points(a: Point, b: Point, bulge: float, n: int = 24) -> list[Point]:
     if (apex - t0) % (2 * math.pi) > sweep:
         sweep -= 2 * math.pi
     rr = abs(r)
-    return [(cx + rr * math.cos(t0 + sweep * k / (n - 1)), cy + rr * math.sin(t0 + sweep * k / (n - 1))) for k in range(n)]
+    return [
+        (cx + rr * math.cos(t0 + sweep * k / (n - 1)), cy + rr * math.sin(t0 + sweep * k / (n - 1))) for k in range(n)
+    ]
 
 
-def radial_blob(rng, n_harmonics: int = 3, amplitude: float = 0.15, n: int = 64) -> tuple[list[Point], list[tuple[int, float, float]]]:
+def radial_blob(
+    rng, n_harmonics: int = 3, amplitude: float = 0.15, n: int = 64
+) -> tuple[list[Point], list[tuple[int, float, float]]]:
     """A smooth closed blob r(θ) = 1 + Σ a_k cos(kθ + φ_k) around the origin; returns its points and
     the harmonics (k, a_k, φ_k) so that a riddle can store or perturb them."""
-    harmonics = [(k, rng.uniform(-amplitude, amplitude) / k, rng.uniform(0, 2 * math.pi)) for k in range(2, 2 + n_harmonics)]
+    harmonics = [
+        (k, rng.uniform(-amplitude, amplitude) / k, rng.uniform(0, 2 * math.pi)) for k in range(2, 2 + n_harmonics)
+    ]
     return blob_points(harmonics, n), harmonics
 
 

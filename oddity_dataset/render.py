@@ -31,7 +31,7 @@ def render_panels(
     n = len(panels)
     image = Image.new("L", (n * scale, scale))
     draw = ImageDraw.Draw(image)
-    for k, (shapes, paper) in enumerate(zip(panels, papers)):
+    for k, (shapes, paper) in enumerate(zip(panels, papers, strict=False)):
         x0 = k * scale
         draw.rectangle((x0, 0, x0 + scale - 1, scale - 1), fill=paper)
         for shape in shapes:

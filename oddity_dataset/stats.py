@@ -18,7 +18,7 @@ def dataset_stats(ds: Dataset) -> dict:
         mean_grey, n_images = 0.0, 0
         for arrays in sp.iter_chunks(("label", "riddle", "images")):
             slots += np.bincount(np.asarray(arrays["label"]), minlength=6)[:6]
-            for r, c in zip(*np.unique(np.asarray(arrays["riddle"]), return_counts=True)):
+            for r, c in zip(*np.unique(np.asarray(arrays["riddle"]), return_counts=True), strict=False):
                 per_riddle[int(r)] = per_riddle.get(int(r), 0) + int(c)
             if n_images == 0 and len(arrays["images"]):  # a sample: the first chunk
                 mean_grey, n_images = float(np.asarray(arrays["images"]).mean()), len(arrays["images"])

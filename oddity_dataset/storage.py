@@ -110,9 +110,7 @@ def _write_bytes(path: Path, data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def write_chunk(
-    root: Path, split: str, chunk: int, arrays: dict[str, np.ndarray], scenes: Sequence[dict]
-) -> dict:
+def write_chunk(root: Path, split: str, chunk: int, arrays: dict[str, np.ndarray], scenes: Sequence[dict]) -> dict:
     """Write one complete chunk atomically (temporary directory, then rename); returns its card."""
     split_dir = root / split
     split_dir.mkdir(parents=True, exist_ok=True)
@@ -129,7 +127,7 @@ def write_chunk(
             "chunk": chunk,
             "start": int(arrays["index"][0]) if len(arrays["index"]) else 0,
             "count": int(len(arrays["label"])),
-            "riddle_counts": {str(int(r)): int(c) for r, c in zip(riddles, counts)},
+            "riddle_counts": {str(int(r)): int(c) for r, c in zip(riddles, counts, strict=False)},
             "files": files,
         }
         (tmp / CHUNK_CARD).write_text(json.dumps(card, sort_keys=True, indent=2) + "\n")
@@ -215,14 +213,15 @@ class Split:
         """The stored scene of every puzzle, in order."""
         for chunk in self.chunks:
             path = self.chunk_dir(chunk) / SCENES
-            try:
-                with open(path, "rb") as f:
-                    for line_no, line in enumerate(f, 1):
-                        yield orjson.loads(line)
-            except FileNotFoundError:
-                raise DatasetError(f"{path}: missing") from None
-            except orjson.JSONDecodeError as exc:
-                raise DatasetError(f"{path}: corrupt JSON on line {line_no} ({exc})") from None
+            if not path.exists():
+                raise DatasetError(f"{path}: missing")
+            with open(path, "rb") as f:
+                for line_no, line in enumerate(f, 1):
+                    try:
+                        scene = orjson.loads(line)
+                    except orjson.JSONDecodeError as exc:
+                        raise DatasetError(f"{path}: corrupt JSON on line {line_no} ({exc})") from None
+                    yield scene
 
 
 class Dataset:
@@ -240,9 +239,8 @@ class Dataset:
         if not isinstance(self.manifest, dict) or self.manifest.get("format") != FORMAT:
             raise DatasetError(f"{path}: not an oddity-dataset manifest")
         if self.manifest.get("format_version") != FORMAT_VERSION:
-            raise DatasetError(
-                f"{path}: format version {self.manifest.get('format_version')} is not supported (expected {FORMAT_VERSION})"
-            )
+            found = self.manifest.get("format_version")
+            raise DatasetError(f"{path}: format version {found} is not supported (expected {FORMAT_VERSION})")
         self.panel_size: int = self.manifest["panel_size"]
         splits = self.manifest["splits"]
         self.counts: dict[str, int] = {s: splits[s]["count"] for s in SPLITS if s in splits}
@@ -272,7 +270,11 @@ def load_npz(path: str | os.PathLike) -> dict[str, np.ndarray]:
             missing = {"images", "label", "riddle_id"} - set(z.files)
             if missing:
                 raise DatasetError(f"{path}: not a puzzle archive (missing {', '.join(sorted(missing))})")
-            out = {"images": z["images"], "label": z["label"].astype(np.int64), "riddle": z["riddle_id"].astype(np.int64)}
+            out = {
+                "images": z["images"],
+                "label": z["label"].astype(np.int64),
+                "riddle": z["riddle_id"].astype(np.int64),
+            }
     except FileNotFoundError:
         raise DatasetError(f"{path}: missing") from None
     except DatasetError:

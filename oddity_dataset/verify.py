@@ -30,14 +30,16 @@ def check_files(ds: Dataset) -> list[str]:
     return problems
 
 
-def check_split(ds: Dataset, split: str, render_per_chunk: int = 0, on_chunk: Callable[[], None] | None = None) -> list[str]:
+def check_split(
+    ds: Dataset, split: str, render_per_chunk: int = 0, on_chunk: Callable[[], None] | None = None
+) -> list[str]:
     """Shapes, labels, riddle order and predicates of one split."""
     problems: list[str] = []
     sp = ds.split(split)
     riddles = ds.riddle_ids
     scenes = sp.scenes()
     position = 0
-    for chunk, arrays in zip(sp.chunks, sp.iter_chunks()):
+    for chunk, arrays in zip(sp.chunks, sp.iter_chunks(), strict=False):
         where = sp.chunk_dir(chunk)
         n = len(arrays["label"])
         index = np.asarray(arrays["index"])
@@ -70,7 +72,9 @@ def check_split(ds: Dataset, split: str, render_per_chunk: int = 0, on_chunk: Ca
     return problems
 
 
-def verify_dataset(root: str | Path, render_per_chunk: int = 0, on_chunk: Callable[[], None] | None = None) -> list[str]:
+def verify_dataset(
+    root: str | Path, render_per_chunk: int = 0, on_chunk: Callable[[], None] | None = None
+) -> list[str]:
     """Every problem found in a dataset, one line each naming the file (empty when valid)."""
     ds = Dataset(root)
     problems = check_files(ds)

@@ -10,10 +10,16 @@ symmetrical_oblique chiral_circle_vertical chiral_flag_vertical chiral_circle_ob
 equidistance increasing_distance circle_center quadrilateral_center segment_middle fixed_proportion translation
 homothecy_orientation homothecy_size symmetry_horizontal symmetry_vertical symmetry_oblique point_symmetry rotation
 inside closure connectedness holes""".split()
-FAMILY_OF = {**dict.fromkeys(range(0, 2), "controls"), **dict.fromkeys(range(2, 10), "euclidean"),
-             **dict.fromkeys(range(10, 19), "figures"), **dict.fromkeys(range(19, 22), "symmetrical"),
-             **dict.fromkeys(range(22, 26), "chiral"), **dict.fromkeys(range(26, 33), "metric"),
-             **dict.fromkeys(range(33, 41), "transformations"), **dict.fromkeys(range(41, 45), "topology")}
+FAMILY_OF = {
+    **dict.fromkeys(range(0, 2), "controls"),
+    **dict.fromkeys(range(2, 10), "euclidean"),
+    **dict.fromkeys(range(10, 19), "figures"),
+    **dict.fromkeys(range(19, 22), "symmetrical"),
+    **dict.fromkeys(range(22, 26), "chiral"),
+    **dict.fromkeys(range(26, 33), "metric"),
+    **dict.fromkeys(range(33, 41), "transformations"),
+    **dict.fromkeys(range(41, 45), "topology"),
+}
 
 
 def test_all_45_riddles_with_reference_ids_names_and_families():

@@ -40,15 +40,47 @@ def test_bad_input_one_line_exit_2(tmp_path, args, message):
 
 def test_generate_verify_show_audit(tmp_path):
     out = tmp_path / "data"
-    assert main(["generate", str(out), "--train", "60", "--val", "12", "--test", "12", "--riddles", "controls",
-                 "--size", "48", "--quiet", "--chunk-size", "25"]) == 0
+    assert (
+        main(
+            [
+                "generate",
+                str(out),
+                "--train",
+                "60",
+                "--val",
+                "12",
+                "--test",
+                "12",
+                "--riddles",
+                "controls",
+                "--size",
+                "48",
+                "--quiet",
+                "--chunk-size",
+                "25",
+            ]
+        )
+        == 0
+    )
     assert main(["generate", str(out), "--train", "60", "--quiet"]) == 2  # exists: refuses
     assert main(["verify", str(out), "--render", "2", "--quiet"]) == 0
     sheet = tmp_path / "sheet.png"
     assert main(["show", "--data", str(out), "--split", "val", "--n", "4", "--out", str(sheet)]) == 0
     assert Image.open(sheet).size[0] > 4 * 3 * 48
-    assert main(["audit", "--data", str(out), "--riddles", "orientation", "--n", "60", "--json",
-                 str(tmp_path / "audit.json"), "--quiet"]) in (0, 1)
+    assert main(
+        [
+            "audit",
+            "--data",
+            str(out),
+            "--riddles",
+            "orientation",
+            "--n",
+            "60",
+            "--json",
+            str(tmp_path / "audit.json"),
+            "--quiet",
+        ]
+    ) in (0, 1)
     table = json.loads((tmp_path / "audit.json").read_text())
     assert set(table["riddles"]) == {"orientation"} and table["riddles"]["orientation"]["id"] == 1
 

@@ -27,8 +27,13 @@ def test_manifest_describes_the_dataset(small_dataset):
     ds = open_dataset(small_dataset)
     m = ds.manifest
     assert m["format"] == "oddity-dataset" and m["format_version"] == 1 and m["generator_version"]
-    assert m["arguments"] == {"counts": {"train": 120, "val": 30, "test": 30}, "riddles": [0, 1], "seed": 3,
-                              "panel_size": 64, "chunk_size": 50}
+    assert m["arguments"] == {
+        "counts": {"train": 120, "val": 30, "test": 30},
+        "riddles": [0, 1],
+        "seed": 3,
+        "panel_size": 64,
+        "chunk_size": 50,
+    }
     assert ds.counts == {"train": 120, "val": 30, "test": 30} and ds.panel_size == 64
     assert m["splits"]["train"]["riddle_counts"] == {"0": 60, "1": 60}
     for rel, digest in m["files"].items():
@@ -205,4 +210,9 @@ def test_reads_the_reference_puzzles():
 def test_plan_orders_chunks_by_split_and_start():
     units = plan_units(small_plan())
     assert [(u.split, u.chunk, u.start, u.count) for u in units] == [
-        ("train", 0, 0, 50), ("train", 1, 50, 50), ("train", 2, 100, 20), ("val", 0, 0, 30), ("test", 0, 0, 30)]
+        ("train", 0, 0, 50),
+        ("train", 1, 50, 50),
+        ("train", 2, 100, 20),
+        ("val", 0, 0, 30),
+        ("test", 0, 0, 30),
+    ]
