@@ -62,6 +62,12 @@ def distance(a: Point, b: Point) -> float:
     return math.hypot(b[0] - a[0], b[1] - a[1])
 
 
+def segment_at(center: Point, length: float, angle: float) -> tuple[Point, Point]:
+    """The segment of `length` centred on `center` along direction `angle` (radians)."""
+    hx, hy = 0.5 * length * math.cos(angle), 0.5 * length * math.sin(angle)
+    return (center[0] - hx, center[1] - hy), (center[0] + hx, center[1] + hy)
+
+
 def lerp(a: Point, b: Point, t: float) -> Point:
     """The point at fraction t of the way from a to b."""
     return (a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1]))

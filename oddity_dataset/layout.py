@@ -6,11 +6,12 @@ panel away: every panel's figure lands uniformly at random inside the margins, n
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .geometry import Point, bbox
+from .geometry import Point, bbox, rotate
 
 MARGIN = 0.1  # empty border around every figure, as a fraction of the panel
 
@@ -58,3 +59,14 @@ def place(
     dx = rng.uniform(lo, lo + room - scale * w) - scale * x0
     dy = rng.uniform(lo, lo + room - scale * h) - scale * y0
     return Placement(scale, dx, dy)
+
+
+def pose(rng: random.Random, groups: Sequence[Sequence[Point]], pad: float, turn: bool = True) -> list[list[Point]]:
+    """Turn point groups together by a random angle (when `turn`), then place them at their own
+    scale (shrunk only if they do not fit) at a uniformly random position in the panel."""
+    if turn:
+        a = rng.uniform(0.0, 2.0 * math.pi)
+        groups = [rotate(g, a) for g in groups]
+    flat = [p for g in groups for p in g]
+    placement = place(flat, rng, scale=1.0, pad=pad)
+    return [placement(g) for g in groups]

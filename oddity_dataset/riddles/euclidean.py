@@ -20,9 +20,10 @@ from ..geometry import (
     point_line_distance,
     point_segment_distance,
     rotate,
+    segment_at,
     segments_intersect,
 )
-from ..layout import place
+from ..layout import place, pose
 from ..riddle import Panel, Riddle, Style
 from ..shapes import disc, fill, stroke
 
@@ -36,23 +37,6 @@ _CURVE_POINTS = 9  # points along each side of a curve: smooth at 100 px, cheap 
 
 # ---------------------------------------------------------------------------------------------
 # helpers shared by the riddles of this module
-
-
-def _segment(center: Point, length: float, angle: float) -> Segment:
-    """The segment of `length` centred on `center` along direction `angle` (radians)."""
-    hx, hy = 0.5 * length * math.cos(angle), 0.5 * length * math.sin(angle)
-    return (center[0] - hx, center[1] - hy), (center[0] + hx, center[1] + hy)
-
-
-def _pose(rng: random.Random, groups: Sequence[Sequence[Point]], pad: float, turn: bool = True) -> list[list[Point]]:
-    """Turn point groups together by a random angle (when `turn`), then place them at their own
-    scale (shrunk only if they do not fit) at a uniformly random position in the panel."""
-    if turn:
-        a = rng.uniform(0.0, 2.0 * math.pi)
-        groups = [rotate(g, a) for g in groups]
-    flat = [p for g in groups for p in g]
-    placement = place(flat, rng, scale=1.0, pad=pad)
-    return [placement(g) for g in groups]
 
 
 _GAUSS5 = (  # Gauss–Legendre nodes and weights on [0, 1]
@@ -204,10 +188,10 @@ class AlignmentPointOnLine(Riddle):
         length = rng.uniform(0.35, 0.75)
         if odd:  # the dot no longer covers part of the line: shorten the line by the ink it hid
             length -= _disc_strip_area(style.dot, style.stroke) / style.stroke
-        a, b = _segment((0.0, 0.0), length, 0.0)
+        a, b = segment_at((0.0, 0.0), length, 0.0)
         x = rng.uniform(-0.3, 0.3) * length
         y = rng.uniform(0.1, 0.15) * rng.choice((-1, 1)) if odd else 0.0
-        a, b, dot = _pose(rng, [[a, b, (x, y)]], style.dot)[0]
+        a, b, dot = pose(rng, [[a, b, (x, y)]], style.dot)[0]
         return Panel([stroke([a, b], style.stroke), disc(dot, style.dot)], {"segment": [a, b], "dot": dot})
 
     def deviation(self, features: dict, shared: dict) -> float:
@@ -223,12 +207,12 @@ class AlignmentPointOffLine(Riddle):
 
     def panel(self, rng: random.Random, odd: bool, shared: dict, style: Style) -> Panel:
         length = rng.uniform(0.3, 0.6)
-        a, b = _segment((0.0, 0.0), length, 0.0)
+        a, b = segment_at((0.0, 0.0), length, 0.0)
         if odd:  # beside the extension, at least 30° off it as seen from the end b
             x, y = 0.5 * length + rng.uniform(0.04, 0.16), rng.uniform(0.1, 0.15) * rng.choice((-1, 1))
         else:  # on the extension beyond the end b
             x, y = 0.5 * length + rng.uniform(0.1, 0.2), 0.0
-        a, b, dot = _pose(rng, [[a, b, (x, y)]], style.dot)[0]
+        a, b, dot = pose(rng, [[a, b, (x, y)]], style.dot)[0]
         return Panel([stroke([a, b], style.stroke), disc(dot, style.dot)], {"segment": [a, b], "dot": dot})
 
     def deviation(self, features: dict, shared: dict) -> float:
@@ -248,14 +232,14 @@ def _parallel_pair(rng: random.Random, tilt: float = 0.0, gap: tuple[float, floa
     other = rng.uniform(0.3, 0.65)
     gap = max(length, other) * rng.uniform(*gap)
     shift = length * rng.uniform(-0.2, 0.2)
-    first = _segment((0.0, -0.5 * gap), length, 0.0)
-    second = _segment((shift, 0.5 * gap), other, tilt)
+    first = segment_at((0.0, -0.5 * gap), length, 0.0)
+    second = segment_at((shift, 0.5 * gap), other, tilt)
     return [first, second]
 
 
 def _draw_pair(rng: random.Random, pair: list[Segment], style: Style) -> Panel:
     """Two segments, turned and placed together; their endpoints are the features."""
-    segs = _pose(rng, [list(s) for s in pair], style.stroke)
+    segs = pose(rng, [list(s) for s in pair], style.stroke)
     return Panel([stroke(s, style.stroke) for s in segs], {"segments": segs})
 
 
@@ -287,9 +271,9 @@ class SecantLines(Riddle):
         l1, l2 = rng.uniform(0.35, 0.65), rng.uniform(0.3, 0.65)
         t1, t2 = rng.uniform(0.2, 0.8), rng.uniform(0.2, 0.8)
         angle = math.radians(rng.uniform(30, 90))
-        first = _segment(((0.5 - t1) * l1, 0.0), l1, 0.0)
+        first = segment_at(((0.5 - t1) * l1, 0.0), l1, 0.0)
         c, s = math.cos(angle), math.sin(angle)
-        second = _segment(((0.5 - t2) * l2 * c, (0.5 - t2) * l2 * s), l2, angle)
+        second = segment_at(((0.5 - t2) * l2 * c, (0.5 - t2) * l2 * s), l2, angle)
         return _draw_pair(rng, [first, second], style)
 
     def deviation(self, features: dict, shared: dict) -> float:
@@ -311,8 +295,8 @@ class RightAngleFull(Riddle):
 
     def panel(self, rng: random.Random, odd: bool, shared: dict, style: Style) -> Panel:
         angle = math.radians(rng.uniform(25, 65) if odd else 90.0)
-        first = _segment((0.0, 0.0), rng.uniform(0.3, 0.7), 0.0)
-        second = _segment((0.0, 0.0), rng.uniform(0.3, 0.7), angle)
+        first = segment_at((0.0, 0.0), rng.uniform(0.3, 0.7), 0.0)
+        second = segment_at((0.0, 0.0), rng.uniform(0.3, 0.7), angle)
         return _draw_pair(rng, [first, second], style)
 
     def deviation(self, features: dict, shared: dict) -> float:
@@ -327,7 +311,7 @@ class RightAngleHalf(Riddle):
 
     def panel(self, rng: random.Random, odd: bool, shared: dict, style: Style) -> Panel:
         angle = math.radians(90.0 + rng.uniform(25, 65) * rng.choice((-1, 1)) if odd else 90.0)
-        base = _segment((0.0, 0.0), rng.uniform(0.35, 0.7), 0.0)
+        base = segment_at((0.0, 0.0), rng.uniform(0.35, 0.7), 0.0)
         stem_length = rng.uniform(0.25, 0.55)
         stem = ((0.0, 0.0), (stem_length * math.cos(angle), stem_length * math.sin(angle)))
         return _draw_pair(rng, [base, stem], style)

@@ -20,10 +20,11 @@ from ..geometry import (
     polygon_area,
     polygon_boundary_distance,
     projection_parameter,
+    segment_at,
 )
+from ..layout import pose
 from ..riddle import Panel, Riddle, Style
 from ..shapes import PAPER, disc, fill, stroke
-from .euclidean import _pose, _segment
 
 
 def _gaps(dots: list[Point]) -> list[float]:
@@ -33,14 +34,14 @@ def _gaps(dots: list[Point]) -> list[float]:
 
 def _dots_on_line(positions: list[float], rng: random.Random, style: Style) -> Panel:
     """Dots at the given abscissae on a line through the origin, posed at random."""
-    (dots,) = _pose(rng, [[(x, 0.0) for x in positions]], style.dot)
+    (dots,) = pose(rng, [[(x, 0.0) for x in positions]], style.dot)
     return Panel([disc(p, style.dot) for p in dots], {"dots": dots})
 
 
 def _segment_with_dot(rng: random.Random, length: float, t: float, style: Style) -> Panel:
     """A segment with a dot on it at fraction t of its length from its first end."""
-    a, b = _segment((0.0, 0.0), length, 0.0)
-    a, b, dot = _pose(rng, [[a, b, ((t - 0.5) * length, 0.0)]], style.dot)[0]
+    a, b = segment_at((0.0, 0.0), length, 0.0)
+    a, b, dot = pose(rng, [[a, b, ((t - 0.5) * length, 0.0)]], style.dot)[0]
     return Panel([stroke([a, b], style.stroke), disc(dot, style.dot)], {"segment": [a, b], "dot": dot})
 
 
@@ -88,9 +89,9 @@ class Distance(Riddle):
             w, cross = style.stroke, style.dot + 0.5 * style.stroke
             boxed = _same_box_length(length + w, shared["distance"] + cross, d + cross) - w
             length = length ** (1.0 - _BOX_MATCH) * boxed**_BOX_MATCH
-        a, b = _segment((0.0, 0.0), length, 0.0)
+        a, b = segment_at((0.0, 0.0), length, 0.0)
         dot = (rng.uniform(-0.3, 0.3) * length, d)
-        a, b, dot = _pose(rng, [[a, b, dot]], style.dot)[0]
+        a, b, dot = pose(rng, [[a, b, dot]], style.dot)[0]
         return Panel([stroke([a, b], style.stroke), disc(dot, style.dot)], {"segment": [a, b], "dot": dot})
 
     def deviation(self, features: dict, shared: dict) -> float:
@@ -160,7 +161,7 @@ class CircleCenter(Riddle):
             e = min(rng.uniform(0.4, 0.6) * r, r - style.dot - 0.025)
             a = rng.uniform(0.0, 2.0 * math.pi)
             dot = (e * math.cos(a), e * math.sin(a))
-        center, dot = _pose(rng, [[(0.0, 0.0), dot, (-r, -r), (r, r)]], 0.005, turn=False)[0][:2]
+        center, dot = pose(rng, [[(0.0, 0.0), dot, (-r, -r), (r, r)]], 0.005, turn=False)[0][:2]
         shapes = [disc(center, r), disc(dot, style.dot, tone=PAPER)]
         return Panel(shapes, {"center": center, "radius": r, "dot": dot})
 
@@ -221,7 +222,7 @@ class QuadrilateralCenter(Riddle):
                 if polygon_boundary_distance(p, quad) > margin and distance(p, g) > 0.18 * root:
                     dot = p
                     break
-        quad, (dot,) = _pose(rng, [quad, [dot]], 0.005)
+        quad, (dot,) = pose(rng, [quad, [dot]], 0.005)
         return Panel([fill(quad), disc(dot, style.dot, tone=PAPER)], {"quad": quad, "dot": dot})
 
     def deviation(self, features: dict, shared: dict) -> float:
