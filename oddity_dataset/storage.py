@@ -23,6 +23,7 @@ exists whole or not at all; that is what makes interrupted runs resumable. Every
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -84,24 +85,19 @@ def chunk_name(chunk: int) -> str:
     return f"{chunk:05d}"
 
 
-class _HashingWriter:
-    """A file wrapper that hashes what passes through it, so a file is never read back to hash."""
-
-    def __init__(self, f):
-        self.f = f
-        self.sha = hashlib.sha256()
-
-    def write(self, data) -> int:
-        self.sha.update(data)
-        return self.f.write(data)
-
-
 def _write_npy(path: Path, array: np.ndarray) -> str:
-    """Write a .npy file; returns its sha256."""
+    """Write a .npy file (format 1.0, as np.save writes it) and return its sha256, hashing the
+    bytes on their way out rather than reading the file back."""
+    array = np.ascontiguousarray(array)
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(header, np.lib.format.header_data_from_array_1_0(array))
+    data = memoryview(array.reshape(-1)).cast("B") if array.size else b""
+    sha = hashlib.sha256(header.getvalue())
+    sha.update(data)
     with open(path, "wb") as f:
-        writer = _HashingWriter(f)
-        np.lib.format.write_array(writer, np.ascontiguousarray(array), allow_pickle=False)
-    return writer.sha.hexdigest()
+        f.write(header.getvalue())
+        f.write(data)
+    return sha.hexdigest()
 
 
 def _write_bytes(path: Path, data: bytes) -> str:

@@ -216,3 +216,15 @@ def test_plan_orders_chunks_by_split_and_start():
         ("val", 0, 0, 30),
         ("test", 0, 0, 30),
     ]
+
+
+@pytest.mark.parametrize("shape, dtype", [((7, 6, 33, 33), np.uint8), ((5,), np.int64), ((0, 6, 8, 8), np.uint8)])
+def test_npy_writer_matches_numpy_and_hashes_what_it_writes(tmp_path, shape, dtype):
+    from oddity_dataset.storage import _write_npy
+
+    array = np.random.default_rng(0).integers(0, 255, shape).astype(dtype)
+    digest = _write_npy(tmp_path / "a.npy", array)
+    np.save(tmp_path / "b.npy", array)
+    written = (tmp_path / "a.npy").read_bytes()
+    assert written == (tmp_path / "b.npy").read_bytes()
+    assert digest == hashlib.sha256(written).hexdigest()
