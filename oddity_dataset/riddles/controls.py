@@ -52,7 +52,7 @@ class Orientation(Riddle):
         perimeter = sum(math.dist(local[i], local[(i + 1) % 4]) for i in range(4))
         x0, y0, x1, y1 = bbox(local)
         size = perimeter**0.35 * ((x1 - x0) * (y1 - y0)) ** 0.325
-        corners = place(local, rng, scale=rng.uniform(0.4, 1.0) / size, pad=style.stroke)(local)
+        corners = place(local, rng, scale=rng.uniform(0.3, 1.0) / size, pad=style.stroke)(local)
         return Panel([stroke(corners, style.stroke, closed=True)], {"corners": corners})
 
     def deviation(self, features: dict, shared: dict) -> float:
