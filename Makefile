@@ -24,7 +24,7 @@ test-all: $(VENV_STAMP)
 	$(PY) -m pytest -q
 
 bench: $(VENV_STAMP)
-	$(PY) -m oddity_dataset bench --out out/bench-dataset.json
+	$(PY) -m oddity_dataset bench --out docs/benchmarks/bench-dataset.json
 
 lint: $(VENV_STAMP)
 	$(PY) -m ruff check .

@@ -65,6 +65,8 @@ def run_benchmark(
         "date": time.strftime("%Y-%m-%d"),
         "puzzles_per_second": {},
     }
+    with tempfile.TemporaryDirectory() as tmp:  # warm-up: imports, per-riddle caches, allocator
+        build_dataset(Path(tmp) / "d", make_plan({"train": n // 2}, ids, seed=1, size=size, chunk_size=max(1, n // 8)))
     for w in workers:
         with tempfile.TemporaryDirectory() as tmp:
             t = time.perf_counter()
