@@ -205,7 +205,7 @@ class Translation(_Transformation):
         return abs(math.degrees(turn_between(features["shape"], features["copy"])))
 
 
-class HomothecyOrientation(_Transformation):
+class HomothecyOrientation(Translation):  # same measure: the copy's turn
     id, name = 34, "homothecy_orientation"
     concept = "shape and an enlarged copy with the same orientation → the copy is rotated"
     unit = "degrees (turn from the shape to its copy)"
@@ -216,9 +216,6 @@ class HomothecyOrientation(_Transformation):
         k = rng.uniform(1.4, 2.1)
         copy = rotate(shape, _extra_turn(rng), (0.0, 0.0)) if odd else shape
         return shape, _moved(copy, k, *_away(rng, (1 + k) * rng.uniform(1.05, 1.3))), []
-
-    def deviation(self, features: dict, shared: dict) -> float:
-        return abs(math.degrees(turn_between(features["shape"], features["copy"])))
 
 
 class HomothecySize(_Transformation):
