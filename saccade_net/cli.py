@@ -373,6 +373,10 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["steps", "budget"],
         help="end the cosine with the planned steps (default) or with the budget if it comes first",
     )
+    t.add_argument(
+        "--augment", action=argparse.BooleanOptionalAction, default=None,
+        help="shuffle each puzzle's panels and flip/turn all six alike (default on)",
+    )  # fmt: skip
     t.add_argument("--seed", type=int, help=f"default {d.seed}")
     t.add_argument("--threads", type=int, help="torch threads (default: torch's choice)")
     t.add_argument("--device", help="cpu (default) or cuda")

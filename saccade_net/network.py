@@ -103,7 +103,7 @@ class SaccadicNet(nn.Module):
     """The saccadic spiking network. Constructor arguments are JSON-able and kept in `self.config`.
 
     Layout: panel_size, gap (-1: panel_size // 4). Retina: glimpse_size, ring_fields (panel widths of
-    the rings beyond the fovea). Encoder: channels, embed_dim, batch_norm. Input adaptation: "none",
+    the rings beyond the fovea), fovea_field (0: a pixel-exact crop, else its width in panels). Encoder: channels, embed_dim, batch_norm. Input adaptation: "none",
     "mean" or "zscore" (see `adapt`). Core: hidden (sizes of the SNU layers), recurrent, soft, tau,
     train_decay, bias_init (negative: the threshold is −b), surrogate, surrogate_scale; readout_tau,
     readout_g. Scan path: policy, n_initial, fixation_steps, flight_gain, max_flight, error_base,
@@ -116,6 +116,7 @@ class SaccadicNet(nn.Module):
         gap: int = -1,
         glimpse_size: int = 32,
         ring_fields: Sequence[float] = (0.8, 2.56),
+        fovea_field: float = 0.0,
         channels: Sequence[int] = (16, 32, 64),
         embed_dim: int = 128,
         batch_norm: bool = True,
@@ -143,7 +144,8 @@ class SaccadicNet(nn.Module):
         super().__init__()
         self.config = {
             "panel_size": panel_size, "gap": gap, "glimpse_size": glimpse_size,
-            "ring_fields": [float(f) for f in ring_fields], "channels": [int(c) for c in channels],
+            "ring_fields": [float(f) for f in ring_fields], "fovea_field": float(fovea_field),
+            "channels": [int(c) for c in channels],
             "embed_dim": embed_dim, "batch_norm": batch_norm, "hidden": [int(h) for h in hidden],
             "recurrent": recurrent, "soft": soft, "tau": tau, "train_decay": train_decay, "bias_init": bias_init,
             "surrogate": surrogate, "surrogate_scale": surrogate_scale, "readout_tau": readout_tau,
@@ -154,7 +156,7 @@ class SaccadicNet(nn.Module):
         if not hidden:
             raise ValueError("the SNU core needs at least one layer")
         self.canvas = Canvas(panel_size, gap)
-        self.retina = Retina(self.canvas, glimpse_size, ring_fields)
+        self.retina = Retina(self.canvas, glimpse_size, ring_fields, fovea_field)
         self.policy = make_policy(policy, n_initial)
         self.timing = SaccadeTiming(
             fixation_steps=fixation_steps, flight_gain=flight_gain, max_flight=max_flight,

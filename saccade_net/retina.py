@@ -2,9 +2,10 @@
 
 Every ring is sampled on the same `size` × `size` grid centred on the landing point (as in the glimpse
 sensor of Mnih et al. 2014); only the spacing between samples differs:
-- the fovea samples every canvas pixel (spacing 1): a full-resolution crop of `size` pixels around the
-  landing point — for an integer landing point and an even `size` exactly the pixels
-  canvas[y − size/2 : y + size/2, x − size/2 : x + size/2];
+- the fovea samples every canvas pixel (spacing 1, `fovea_field=0`): a full-resolution crop of `size`
+  pixels around the landing point — for an integer landing point and an even `size` exactly the pixels
+  canvas[y − size/2 : y + size/2, x − size/2 : x + size/2]; or, with `fovea_field` > 0, it spans that
+  many panel widths, sampled like a ring (at its own, finer resolution);
 - ring r spans `ring_fields[r]` panel widths, so its spacing is field · panel_size / size pixels; it
   samples the canvas after an average pooling by round(spacing), i.e. blurred at its own resolution. A
   field of 0.8 sees the fixated panel's drawing area (the riddles keep a 10 % margin), a field of ~2.5
@@ -32,15 +33,18 @@ class Retina:
     R = 1 + len(ring_fields) channels: the fovea first, then the rings from narrow to wide.
     """
 
-    def __init__(self, canvas: Canvas, size: int = 32, ring_fields: Sequence[float] = (0.8, 2.56)) -> None:
+    def __init__(
+        self, canvas: Canvas, size: int = 32, ring_fields: Sequence[float] = (0.8, 2.56), fovea_field: float = 0.0
+    ) -> None:
         if size < 2:
             raise ValueError(f"glimpse size must be >= 2, got {size}")
-        if any(f <= 0 for f in ring_fields):
-            raise ValueError(f"ring fields must be positive, got {list(ring_fields)}")
+        if any(f <= 0 for f in ring_fields) or fovea_field < 0:
+            raise ValueError(f"ring fields must be positive and the fovea's >= 0, got {list(ring_fields)}, {fovea_field}")
         self.canvas = canvas
         self.size = size
         self.ring_fields = tuple(float(f) for f in ring_fields)
-        self.spacings = (1.0,) + tuple(f * canvas.panel_size / size for f in self.ring_fields)
+        fovea_spacing = fovea_field * canvas.panel_size / size if fovea_field else 1.0
+        self.spacings = (fovea_spacing,) + tuple(f * canvas.panel_size / size for f in self.ring_fields)
         self.pools = tuple(max(1, round(s)) for s in self.spacings)
         self.pad_multiple = math.lcm(*self.pools)  # canvases padded to this pool without copies
 

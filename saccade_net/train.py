@@ -32,6 +32,7 @@ from torch import nn
 from tqdm import tqdm
 
 from . import checkpoint
+from .augment import augment
 from .curves import THRESHOLDS, first_reaching, plot_curves, read_metrics
 from .data import Puzzles, batches_per_epoch, epoch_order
 from .evaluate import predict
@@ -61,6 +62,7 @@ class TrainConfig:
     val_every: int = 0  # also validate every this many training puzzles (0: after each epoch only)
     budget_minutes: float = 0.0  # wall-clock budget of the loop, validation included (0: none)
     schedule_over: str = "steps"  # "steps": the planned steps; "budget": whichever of steps or budget ends first
+    augment: bool = True  # shuffle the panels and apply one flip/turn to all six (see augment.py)
     seed: int = 0
     device: str = "cpu"
     eval_batch_size: int = 256
@@ -263,6 +265,8 @@ class Trainer:
         for group in self.optimizer.param_groups:
             group["lr"] = lr
         x, y = self.train_set.batch(idx, self.device)
+        if self.cfg.augment:
+            x, y = augment(x, y)
         self.model.train()
         loss = F.cross_entropy(self.model(x), y)
         self.optimizer.zero_grad(set_to_none=True)
