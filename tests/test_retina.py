@@ -129,3 +129,18 @@ def test_avg_pool_matches_torch(k):
 
     img = torch.rand(2, 1, 12 * k, 6 * k, dtype=torch.float64)
     torch.testing.assert_close(avg_pool(img, k), torch.nn.functional.avg_pool2d(img, k))
+
+
+def test_a_wide_fovea_is_the_pooled_panel_at_its_own_resolution(panels):
+    """fovea_field=1 on a 50-sample grid: spacing 2 px, i.e. the panel averaged over 2 × 2 blocks (exactly
+    so for a panel whose origin is even, as panel 0's is: then the canvas's blocks are the panel's)."""
+    retina = Retina(CANVAS, size=50, ring_fields=(2.5,), fovea_field=1.0)
+    assert retina.spacings == (2.0, 5.0) and retina.pools == (2, 5)
+    x0, y0 = CANVAS.origin(0)
+    assert x0 % 2 == 0 and y0 % 2 == 0
+    centre = torch.tensor([[[x0 + 50.0, y0 + 50.0]]], dtype=torch.float64)
+    g = retina(CANVAS.compose(panels.double()), centre.expand(3, 1, 2))
+    pooled = torch.nn.functional.avg_pool2d(panels[:, 0].double()[:, None], 2)[:, 0]
+    torch.testing.assert_close(g[:, 0, 0], pooled, rtol=0, atol=1e-12)
+    with pytest.raises(ValueError):
+        Retina(CANVAS, fovea_field=-1.0)

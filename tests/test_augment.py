@@ -1,0 +1,65 @@
+"""Training augmentation keeps the odd panel odd: panel shuffles move the label with it, and the
+dihedral transform is one symmetry of the square applied to all six panels alike."""
+
+import torch
+
+from saccade_net.augment import augment, dihedral, permute_panels
+
+
+def odd_one_out_batch(b: int = 32, size: int = 12) -> tuple[torch.Tensor, torch.Tensor]:
+    """Puzzles whose five normal panels are one random image and whose odd panel is another."""
+    gen = torch.Generator().manual_seed(0)
+    normal = torch.rand(b, 1, size, size, generator=gen).expand(b, 6, size, size).clone()
+    label = torch.randint(0, 6, (b,), generator=gen)
+    normal[torch.arange(b), label] = torch.rand(b, size, size, generator=gen)
+    return normal, label
+
+
+def assert_odd_panel_is_labelled(x: torch.Tensor, y: torch.Tensor) -> None:
+    for i in range(len(y)):
+        others = [k for k in range(6) if k != y[i]]
+        assert all(torch.equal(x[i, others[0]], x[i, k]) for k in others)
+        assert not torch.equal(x[i, y[i]], x[i, others[0]])
+
+
+def test_permutation_moves_the_label_with_the_odd_panel():
+    torch.manual_seed(1)
+    x, y = odd_one_out_batch()
+    px, py = permute_panels(x, y)
+    assert_odd_panel_is_labelled(px, py)
+    assert (py != y).any()  # the order really changes
+    assert sorted(px[0].flatten().tolist()) == sorted(x[0].flatten().tolist())  # the same six panels
+
+
+def test_dihedral_applies_one_square_symmetry_to_all_six_panels():
+    torch.manual_seed(2)
+    x, _ = odd_one_out_batch(b=64)
+    out = dihedral(x)
+    symmetries = []
+    for i in range(len(x)):
+        ops = {
+            (h, v, t): (lambda p, h=h, v=v, t=t: _apply(p, h, v, t))
+            for h in (0, 1) for v in (0, 1) for t in (0, 1)
+        }  # fmt: skip
+        matching = [key for key, op in ops.items() if torch.equal(op(x[i]), out[i])]
+        assert matching, "each puzzle gets a symmetry of the square, the same for all its panels"
+        symmetries.append(matching[0])
+    assert len(set(symmetries)) == 8  # all 8 symmetries occur over 64 puzzles
+
+
+def _apply(p: torch.Tensor, h: int, v: int, t: int) -> torch.Tensor:
+    if h:
+        p = p.flip(-1)
+    if v:
+        p = p.flip(-2)
+    return p.transpose(-1, -2) if t else p
+
+
+def test_augment_is_reproducible_from_the_global_seed_and_keeps_the_answer():
+    x, y = odd_one_out_batch()
+    torch.manual_seed(3)
+    a = augment(x, y)
+    torch.manual_seed(3)
+    b = augment(x, y)
+    assert torch.equal(a[0], b[0]) and torch.equal(a[1], b[1])
+    assert_odd_panel_is_labelled(*a)
