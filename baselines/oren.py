@@ -25,6 +25,8 @@ class RelationCore(nn.Module):
 
     With `relation=False` (the "each panel alone" ablation) g sees the pair (o_k, o_k) only: the same
     weights and parameter count, but the score of panel k no longer depends on any other panel.
+    `alone_scale` (an attribute, not a weight) multiplies that single term; setting it to P − 1 on a
+    network trained with relations keeps the input of f at its trained scale: (P−1)·g(o_k, o_k).
     """
 
     def __init__(
@@ -43,6 +45,7 @@ class RelationCore(nn.Module):
             raise ValueError("g and f need at least one layer each")
         self.object_dim = object_dim
         self.relation = relation
+        self.alone_scale = 1.0
         self.g_first = nn.Linear(2 * object_dim, g_hidden)
         self.g_rest = mlp([g_hidden] * g_layers)
         self.f = mlp([g_hidden] + [f_hidden] * (f_layers - 1) + [1], dropout=dropout, last_relu=False)
@@ -65,7 +68,10 @@ class RelationCore(nn.Module):
 
     def forward(self, objects: torch.Tensor) -> torch.Tensor:
         """Objects (B, P, D) → scores (B, P)."""
-        return self.f(self.pair_features(objects).sum(2)).squeeze(-1)
+        pooled = self.pair_features(objects).sum(2)
+        if not self.relation and self.alone_scale != 1.0:
+            pooled = pooled * self.alone_scale
+        return self.f(pooled).squeeze(-1)
 
 
 class OReN(nn.Module):

@@ -5,6 +5,7 @@
     saccade-net eval RUN --data DIR [--split test] [--limit N]    or   eval RUN --npz FILE
     saccade-net eval --model pixel-stats --data DIR                (a model with nothing to learn)
     saccade-net show RUN --data DIR [--n 4] [--out DIR]
+    saccade-net report RUN [RUN ...] --data DIR --out REPORT [--external FILE.npz] [--limit N]
 
 Bad input (a missing or corrupt run or dataset, another panel size, an empty split, an unknown
 model) ends with one line on stderr and exit status 2. An interrupted training run saves a
@@ -26,6 +27,7 @@ from .checkpoint import CheckpointError
 from .data import DataError, Puzzles, dataset_panel_size, load_archive, load_split
 from .evaluate import evaluate, format_report
 from .models import ModelError, build_model, model_config, model_names, parameter_counts
+from .report import ReportError
 from .rng import seed_all
 from .simulate import add_simulate_parser
 from .train import TrainConfig, train
@@ -331,6 +333,27 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- report ---------------------------------------------------------------------------------------
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    set_threads(args.threads)
+    if args.limit is not None and args.limit < 0:
+        raise UsageError(f"--limit must be >= 0, got {args.limit}")
+    if args.examples < 0:
+        raise UsageError(f"--examples must be >= 0, got {args.examples}")
+    if args.external and not Path(args.external).is_file():
+        raise UsageError(f"--external {args.external}: no such file")
+    for run in args.runs:  # every run is checked before anything is measured
+        checkpoint.read_config(Path(run))
+    from .report.build import build_report
+
+    build_report(
+        args.runs, args.data, args.out, args.split, args.limit or None, args.seed, args.external, args.examples
+    )
+    return 0
+
+
 # -- parser ---------------------------------------------------------------------------------------
 
 
@@ -408,6 +431,18 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--threads", type=int)
     s.set_defaults(func=cmd_show)
 
+    r = sub.add_parser("report", help="compare runs: claims, accuracy, curves, costs, mechanism (md, html, json)")
+    r.add_argument("runs", nargs="+", metavar="RUN", help="run directories (saccadic, oren, cnn-mlp)")
+    r.add_argument("--data", required=True, help="dataset directory")
+    r.add_argument("--out", required=True, metavar="REPORT", help="output directory")
+    r.add_argument("--external", metavar="FILE.npz", help="also score these puzzles (e.g. ../shared/reference/*.npz)")
+    r.add_argument("--split", default="test", choices=["train", "val", "test"])
+    r.add_argument("--limit", type=int, default=2000, help="score the first N puzzles (default 2000; 0: all)")
+    r.add_argument("--examples", type=int, default=4, help="example puzzles to draw (default 4)")
+    r.add_argument("--seed", type=int, default=0, help="seed of inference draws and of the examples")
+    r.add_argument("--threads", type=int)
+    r.set_defaults(func=cmd_report)
+
     add_simulate_parser(sub)
     return parser
 
@@ -416,7 +451,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (UsageError, DataError, ModelError, CheckpointError) as exc:
+    except (UsageError, DataError, ModelError, CheckpointError, ReportError) as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
