@@ -25,6 +25,7 @@ test-all: $(VENV_STAMP)
 
 bench: $(VENV_STAMP)
 	$(PY) -m oddity_dataset bench --out docs/benchmarks/bench-dataset.json
+	$(PY) -m saccade_net bench-train --out docs/benchmarks/bench-train.json
 
 lint: $(VENV_STAMP)
 	$(PY) -m ruff check .

@@ -1,4 +1,4 @@
-"""The `oddity-dataset` command line: list, generate, show, verify, audit, stats, bench."""
+"""The `oddity-dataset` command line: list, generate, merge, show, verify, audit, stats, bench."""
 
 from __future__ import annotations
 
@@ -82,6 +82,18 @@ def cmd_generate(args) -> int:
             f"{args.out}: {sum(counts.values())} puzzles ({', '.join(f'{k} {v}' for k, v in counts.items())}), "
             f"{len(riddles)} riddles, {args.size}×{args.size}"
         )
+    return 0
+
+
+def cmd_merge(args) -> int:
+    from .merge import merge_shards
+
+    manifest = merge_shards(args.out, args.shards)
+    counts = {s: info["count"] for s, info in manifest["splits"].items()}
+    print(
+        f"{args.out}: merged {len(args.shards)} shards, {sum(counts.values())} puzzles "
+        f"({', '.join(f'{k} {v}' for k, v in counts.items())}), {len(manifest['files'])} files"
+    )
     return 0
 
 
@@ -249,6 +261,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--overwrite", action="store_true", help="replace an existing dataset")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_generate)
+
+    p = sub.add_parser(
+        "merge",
+        help="join shards generated in separate directories into one dataset",
+        description="Join the directories of `generate DIR_i --shard i/n` runs into the new dataset OUT, "
+        "byte-identical to a single-machine run. Everything is checked first (same plan, every chunk exactly "
+        "once, every chunk whole); OUT appears only when complete.",
+    )
+    p.add_argument("out", help="the merged dataset directory (must not exist, or be empty)")
+    p.add_argument("shards", nargs="+", metavar="SHARD_DIR", help="shard directories")
+    p.set_defaults(func=cmd_merge)
 
     p = sub.add_parser(
         "show",

@@ -17,26 +17,38 @@ from __future__ import annotations
 import torch
 
 
-def permute_panels(x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Shuffle the panels of each puzzle of x (B, 6, H, W); return them and the odd panel's new slot."""
-    b, n = x.shape[:2]
-    order = torch.rand(b, n).argsort(dim=1).to(x.device)  # new slot j shows old panel order[:, j]
+def draw(b: int, n_panels: int = 6) -> tuple[torch.Tensor, torch.Tensor]:
+    """The random draws of `augment` for a batch of b puzzles: a panel order (B, 6) and three coins
+    (B, 3). Drawn apart from applying them so that data-parallel ranks can each draw for the whole
+    global batch (keeping the generator in step with a single process) and apply their slice."""
+    coins = torch.rand(b, 3) < 0.5  # drawn first, as they always were: the same seed gives the same draws
+    order = torch.rand(b, n_panels).argsort(dim=1)  # new slot j shows old panel order[:, j]
+    return order, coins
+
+
+def permute_panels(x: torch.Tensor, y: torch.Tensor, order: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Put the panels of each puzzle of x (B, 6, H, W) in `order`; return them and the odd panel's new slot."""
+    b = x.shape[0]
+    order = order.to(x.device)
     x = x[torch.arange(b, device=x.device)[:, None], order]
     return x, (order == y[:, None]).int().argmax(dim=1)
 
 
-def dihedral(x: torch.Tensor) -> torch.Tensor:
-    """One random symmetry of the square per puzzle of x (B, 6, H, H), shared by its six panels: a
-    horizontal flip, a vertical flip and a transpose, each with probability ½ (8 equally likely)."""
-    b = x.shape[0]
+def dihedral(x: torch.Tensor, coins: torch.Tensor) -> torch.Tensor:
+    """One symmetry of the square per puzzle of x (B, 6, H, H), shared by its six panels: a horizontal
+    flip, a vertical flip and a transpose where `coins` (B, 3) say so (8 equally likely when fair)."""
     if x.shape[-1] != x.shape[-2]:
         raise ValueError(f"dihedral augmentation needs square panels, got {tuple(x.shape[-2:])}")
-    coins = (torch.rand(b, 3) < 0.5).to(x.device)[:, :, None, None, None]
+    coins = coins.to(x.device)[:, :, None, None, None]
     x = torch.where(coins[:, 0], x.flip(-1), x)
     x = torch.where(coins[:, 1], x.flip(-2), x)
     return torch.where(coins[:, 2], x.transpose(-1, -2), x)
 
 
-def augment(x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Both augmentations: a dihedral transform per puzzle, then a new panel order."""
-    return permute_panels(dihedral(x), y)
+def augment(
+    x: torch.Tensor, y: torch.Tensor, draws: tuple[torch.Tensor, torch.Tensor] | None = None
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Both augmentations: a dihedral transform per puzzle, then a new panel order; from `draws`
+    (see `draw`) or fresh ones."""
+    order, coins = draws if draws is not None else draw(x.shape[0], x.shape[1])
+    return permute_panels(dihedral(x, coins), y, order)

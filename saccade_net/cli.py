@@ -22,7 +22,7 @@ from pathlib import Path
 
 import torch
 
-from . import checkpoint
+from . import checkpoint, distributed
 from .checkpoint import CheckpointError
 from .data import DataError, Puzzles, dataset_panel_size, load_archive, load_split
 from .evaluate import evaluate, format_report
@@ -158,8 +158,17 @@ def train_settings(args: argparse.Namespace, stored: dict | None) -> dict:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    """Train in one process, or in each of the processes torchrun starts (data-parallel; rank 0 writes)."""
+    try:
+        return _train(args, distributed.env_world())
+    finally:
+        distributed.cleanup()
+
+
+def _train(args: argparse.Namespace, world: distributed.World) -> int:
     run = Path(args.out)
     prepare_run_dir(run, args.resume, args.overwrite)
+    say = print if world.is_main else (lambda *a, **k: None)
     stored = checkpoint.read_config(run) if args.resume else None
     if stored is None and not args.model:
         raise UsageError("--model is required (unless --resume)")
@@ -172,8 +181,11 @@ def cmd_train(args: argparse.Namespace) -> int:
         raise UsageError("--data is required")
     set_threads(settings["threads"])
     check_device(settings["device"])
+    world, device = distributed.init_from_env(settings["device"])
+    distributed.barrier(world)  # every rank has checked RUN before rank 0 creates or replaces it
     try:
-        cfg = TrainConfig(**{k: v for k, v in settings.items() if k in TrainConfig.__dataclass_fields__})
+        fields = {k: v for k, v in settings.items() if k in TrainConfig.__dataclass_fields__}
+        cfg = TrainConfig(**{**fields, "device": device, "progress": settings["progress"] and world.is_main})
     except ValueError as exc:
         raise UsageError(str(exc)) from None
 
@@ -198,24 +210,30 @@ def cmd_train(args: argparse.Namespace) -> int:
             f"{data}: the training set has {len(train_set)} puzzles, the run started with "
             f"{stored['data']['train_size']}; cannot resume on other data"
         )
-    if not stored:
+    if not stored and world.is_main:
         if args.overwrite and run.exists():
             shutil.rmtree(run)
         run.mkdir(parents=True, exist_ok=True)
         checkpoint.write_config(run, run_config(name, model, settings, panel_size, train_set, val_set))
+    distributed.barrier(world)
     counts = parameter_counts(model)
-    print(
+    ranks = f", {world.size} processes (data-parallel)" if world.distributed else ""
+    say(
         f"{'resuming' if stored else 'training'} {name} ({counts.get('total', 0):,} parameters: "
         + ", ".join(f"{k} {v:,}" for k, v in counts.items() if k != "total")
         + f") on {len(train_set):,} puzzles of {panel_size}×{panel_size}, validating on {len(val_set):,}; "
-        f"{cfg.epochs} epochs of batch {cfg.batch_size}; {cfg.device}, {torch.get_num_threads()} threads",
+        f"{cfg.epochs} epochs of batch {cfg.batch_size}; {cfg.device}, {torch.get_num_threads()} threads{ranks}",
         flush=True,
     )
-    result = train_model(model, train_set, val_set, run, cfg, resume=bool(stored))
-    print_result(result.stop_reason, result.summary)
-    if result.exit_status:
-        print(f"checkpoint saved; continue with: {PROG} train --out {run} --data {data} --resume", file=sys.stderr)
-    print(f"run: {run}")
+    try:
+        result = train_model(model, train_set, val_set, run, cfg, resume=bool(stored), world=world)
+    except ValueError as exc:  # a batch too small for the processes
+        raise UsageError(str(exc)) from None
+    if world.is_main:
+        print_result(result.stop_reason, result.summary)
+        if result.exit_status:
+            print(f"checkpoint saved; continue with: {PROG} train --out {run} --data {data} --resume", file=sys.stderr)
+        print(f"run: {run}")
     return result.exit_status
 
 
@@ -310,9 +328,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     set_threads(args.threads)
+    device = check_device(args.device)
     if args.n < 1:
         raise UsageError(f"--n must be >= 1, got {args.n}")
-    model, config = checkpoint.load_run(Path(args.run))
+    model, config = checkpoint.load_run(Path(args.run), device)
     if config["model"] != "saccadic":
         raise UsageError(
             f"show draws scan paths and spikes of the saccadic network; {args.run} holds a {config['model']!r} model"
@@ -351,6 +370,47 @@ def cmd_report(args: argparse.Namespace) -> int:
     build_report(
         args.runs, args.data, args.out, args.split, args.limit or None, args.seed, args.external, args.examples
     )
+    return 0
+
+
+# -- bench-train ----------------------------------------------------------------------------------
+
+
+def parse_configs(spec: str) -> list[tuple[int, int]]:
+    """PROCESSESxTHREADS items, e.g. 1x1,1x2,2x1 → [(processes, threads per process), ...]."""
+    try:
+        configs = [tuple(int(v) for v in item.split("x")) for item in spec.split(",")]
+    except ValueError:
+        configs = []
+    if not configs or any(len(c) != 2 or min(c) < 1 for c in configs):
+        raise UsageError(f"--configs wants PROCESSESxTHREADS,... (e.g. 1x1,1x2,2x1), got {spec!r}")
+    return configs  # type: ignore[return-value]
+
+
+def cmd_bench_train(args: argparse.Namespace) -> int:
+    from .bench_train import format_table, run_benchmark
+
+    device = check_device(args.device)
+    configs = parse_configs(args.configs)
+    if device != "cpu" and any(p > 1 for p, _ in configs):
+        raise UsageError("the data-parallel rows run on cpu (gloo); on GPUs time `torchrun ... train` instead")
+    if args.steps < 1 or args.warmup < 0 or args.batch_size < max(p for p, _ in configs):
+        raise UsageError("need --steps >= 1, --warmup >= 0 and a batch of at least one puzzle per process")
+    spec = {
+        "model": args.model,
+        "model_config": parse_model_args(args.model_arg),
+        "panel_size": args.size,
+        "batch_size": args.batch_size,
+        "steps": args.steps,
+        "warmup": args.warmup,
+        "data": "synthetic uint8 puzzles",
+    }
+    result = run_benchmark(spec, configs, device)
+    print(f"{args.model}, {args.size}×{args.size}, global batch {args.batch_size}, {args.steps} timed steps ({device})")
+    print(format_table(result))
+    if args.out:
+        checkpoint.write_json(Path(args.out), result)
+        print(f"wrote {args.out}")
     return 0
 
 
@@ -418,7 +478,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--batch-size", type=int, default=256)
     e.add_argument("--seed", type=int, default=0, help="seed of the model's random draws at inference")
     e.add_argument("--threads", type=int)
-    e.add_argument("--device", default="cpu")
+    e.add_argument("--device", default="cpu", help="cpu (default) or cuda")
     e.set_defaults(func=cmd_eval)
 
     s = sub.add_parser("show", help="draw scan paths, glimpses, spike rasters and readouts (saccadic runs)")
@@ -429,6 +489,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", help="output directory (default RUN/show)")
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--threads", type=int)
+    s.add_argument("--device", default="cpu", help="cpu (default) or cuda")
     s.set_defaults(func=cmd_show)
 
     r = sub.add_parser("report", help="compare runs: claims, accuracy, curves, costs, mechanism (md, html, json)")
@@ -442,6 +503,23 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--seed", type=int, default=0, help="seed of inference draws and of the examples")
     r.add_argument("--threads", type=int)
     r.set_defaults(func=cmd_report)
+
+    b = sub.add_parser(
+        "bench-train",
+        help="training puzzles/s on 1 and 2 threads and on 2 data-parallel processes (JSON)",
+        description="Time training steps on synthetic puzzles for each PROCESSESxTHREADS configuration; every "
+        "configuration trains on the same global batch.",
+    )
+    b.add_argument("--model", default="saccadic", help="model (default %(default)s)")
+    b.add_argument("--model-arg", action="append", metavar="KEY=VALUE", help="model constructor argument")
+    b.add_argument("--size", type=int, default=100, help="panel size (default %(default)s)")
+    b.add_argument("--batch-size", type=int, default=32, help="global batch (default %(default)s)")
+    b.add_argument("--steps", type=int, default=20, help="timed steps (default %(default)s)")
+    b.add_argument("--warmup", type=int, default=3, help="untimed steps first (default %(default)s)")
+    b.add_argument("--configs", default="1x1,1x2,2x1", help="PROCESSESxTHREADS, comma-separated (default %(default)s)")
+    b.add_argument("--device", default="cpu", help="cpu (default) or cuda (one process only)")
+    b.add_argument("--out", default="out/bench-train.json", help="JSON path (default %(default)s)")
+    b.set_defaults(func=cmd_bench_train)
 
     add_simulate_parser(sub)
     return parser

@@ -12,6 +12,13 @@ random states (the global generators and those the model keeps, e.g. for scan pa
 position (epoch, batch); the batch order is a function of (seed, epoch) and validation runs on its
 own random streams, so a resumed run ends with bit-for-bit the weights of an uninterrupted one (on
 the same device and thread count).
+
+Data-parallel (`world` from saccade_net.distributed, under torchrun): every rank draws the random
+augmentation and scan paths of the whole global batch from identically seeded generators and keeps its
+slice, so the streams stay in step with each other and with a single process; the loss of a slice is
+weighted by its share of the batch, so the averaged gradient is that of the global-batch mean. Ranks
+agree each step on the clock and on a stop; rank 0 alone validates and writes metrics, curves,
+summary and checkpoints, and every rank restores the same state on resume.
 """
 
 from __future__ import annotations
@@ -32,9 +39,10 @@ from torch import nn
 from tqdm import tqdm
 
 from . import checkpoint
-from .augment import augment
+from .augment import augment, draw
 from .curves import THRESHOLDS, first_reaching, plot_curves, read_metrics
 from .data import Puzzles, batches_per_epoch, epoch_order
+from .distributed import SINGLE, World, all_max, all_sum, loss_weight, rank_slice, wrap_model
 from .evaluate import predict
 from .models import parameter_counts
 from .rng import generator_states, rng_state, set_generator_states, set_rng_state
@@ -46,6 +54,7 @@ CURVES_INTERVAL_S = 60.0
 
 # why a run stopped → exit status of the command line
 EXIT_STATUS = {"completed": 0, "budget": 0, "interrupted": 130, "terminated": 143}
+STOP_CODES = ["", "budget", "interrupted", "terminated"]  # how ranks agree on a stop (the largest wins)
 
 
 @dataclass
@@ -173,12 +182,21 @@ class Trainer:
         cfg: TrainConfig,
         resume: bool = False,
         on_step: Callable[[Trainer], None] | None = None,
+        world: World = SINGLE,
     ) -> None:
         if len(train_set) == 0 or len(val_set) == 0:
             raise ValueError("training needs non-empty training and validation sets")
+        last = len(train_set) % cfg.batch_size or cfg.batch_size
+        if min(cfg.batch_size, last) < world.size:
+            raise ValueError(
+                f"every batch needs at least one puzzle per process: batch {cfg.batch_size} (the last one of an "
+                f"epoch {last}) over {world.size} processes"
+            )
         self.cfg = cfg
+        self.world = world
         self.device = torch.device(cfg.device)
-        self.model = model.to(self.device)
+        self.ddp = wrap_model(model.to(self.device), world, self.device)  # what training steps call
+        self.model = self.ddp.module if world.distributed else self.ddp  # the model itself: validation, saving
         self.train_set, self.val_set = train_set, val_set
         self.run_dir = Path(run_dir)
         self.on_step = on_step
@@ -190,9 +208,10 @@ class Trainer:
         self._session_start = 0.0
         self._curves_drawn = -math.inf
         self._wall_before = 0.0
+        self._clock = 0.0  # elapsed() as the ranks agreed at the start of the step
         if resume:
             self._restore()
-        else:
+        elif world.is_main:
             (self.run_dir / METRICS_FILE).write_text("")
 
     # -- state ---------------------------------------------------------------------------------
@@ -207,7 +226,10 @@ class Trainer:
         }
 
     def save_checkpoint(self) -> None:
-        """Weights to RUN/model.pt; weights, optimizer, schedule, RNG and progress to RUN/train_state.pt."""
+        """Weights to RUN/model.pt; weights, optimizer, schedule, RNG and progress to RUN/train_state.pt
+        (rank 0 only: every rank holds the same state)."""
+        if not self.world.is_main:
+            return
         checkpoint.save_train_state(
             self.run_dir,
             {
@@ -243,6 +265,8 @@ class Trainer:
         except ValueError as exc:
             raise checkpoint.CheckpointError(f"{self.run_dir / checkpoint.STATE_FILE}: {exc}") from None
         # validation points written after the checkpoint (then a hard kill) will be redone: drop them
+        if not self.world.is_main:
+            return
         p = self.progress
         rows = [r for r in read_metrics(self.run_dir / METRICS_FILE) if r["step"] < p.step]
         at_step = [r for r in read_metrics(self.run_dir / METRICS_FILE) if r["step"] == p.step]
@@ -257,31 +281,67 @@ class Trainer:
     def current_lr(self) -> float:
         progress = (self.progress.step + 1) / self.total_steps
         if self.cfg.schedule_over == "budget":
-            progress = max(progress, self.elapsed() / (60 * self.cfg.budget_minutes))
+            elapsed = self._clock if self.world.distributed else self.elapsed()
+            progress = max(progress, elapsed / (60 * self.cfg.budget_minutes))
         return self.cfg.lr * lr_factor(progress, self.cfg.warmup, self.cfg.min_lr_ratio)
 
     def train_step(self, idx: torch.Tensor) -> float:
         lr = self.current_lr()
         for group in self.optimizer.param_groups:
             group["lr"] = lr
+        if self.world.distributed:
+            return self._distributed_step(idx)
         x, y = self.train_set.batch(idx, self.device)
         if self.cfg.augment:
             x, y = augment(x, y)
         self.model.train()
         loss = F.cross_entropy(self.model(x), y)
+        self._update(loss)
+        return float(loss.detach())
+
+    def _distributed_step(self, idx: torch.Tensor) -> float:
+        """This rank's slice of the global batch `idx`; random draws are made for the whole batch
+        (identically on every rank) and sliced. Returns the loss of the global batch."""
+        n = len(idx)
+        part = rank_slice(n, self.world)
+        x, y = self.train_set.batch(idx[part], self.device)
+        if self.cfg.augment:
+            order, coins = draw(n, x.shape[1])
+            x, y = augment(x, y, (order[part], coins[part]))
+        self.ddp.train()
+        kwargs = {}
+        if hasattr(self.model, "sample_paths"):  # the saccadic network: scan paths of the global batch
+            kwargs["paths"] = self.model.sample_paths(n).select(part)
+        loss = F.cross_entropy(self.ddp(x, **kwargs), y)
+        self._update(loss * loss_weight(len(y), n, self.world))
+        return all_sum(float(loss.detach()) * len(y), self.world, self.device) / n
+
+    def _update(self, loss: torch.Tensor) -> None:
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
         if self.cfg.grad_clip > 0:
             nn.utils.clip_grad_norm_(self.model.parameters(), self.cfg.grad_clip)
         self.optimizer.step()
-        return float(loss.detach())
 
     def validate(self, kind: str) -> dict:
-        """Score the validation set, append a metrics row, and return it."""
+        """Score the validation set, append a metrics row, and return it. Under data parallelism rank 0
+        validates and writes while the others wait; all learn the accuracy."""
         p = self.progress
         start = time.perf_counter()
-        pred = predict(self.model, self.val_set, self.cfg.eval_batch_size, self.device, seed=self.cfg.seed)
+        row: dict = {}
+        if self.world.is_main:
+            row = self._score(kind)
         p.val_time_s += time.perf_counter() - start
+        accuracy = all_max([row.get("val_accuracy", -1.0)], self.world, self.device)[0]
+        p.loss_sum, p.loss_count = 0.0, 0
+        p.last_val_step = p.step
+        p.last_val_accuracy = accuracy
+        p.best_val_accuracy = max(p.best_val_accuracy, accuracy)
+        return row or {"kind": kind, "step": p.step, "val_accuracy": accuracy}
+
+    def _score(self, kind: str) -> dict:
+        p = self.progress
+        pred = predict(self.model, self.val_set, self.cfg.eval_batch_size, self.device, seed=self.cfg.seed)
         accuracy = float((pred.chosen == self.val_set.label.numpy()).mean())
         row = {
             "kind": kind,
@@ -298,10 +358,6 @@ class Trainer:
         }
         with open(self.run_dir / METRICS_FILE, "a") as f:
             f.write(json.dumps(row) + "\n")
-        p.loss_sum, p.loss_count = 0.0, 0
-        p.last_val_step = p.step
-        p.last_val_accuracy = accuracy
-        p.best_val_accuracy = max(p.best_val_accuracy, accuracy)
         return row
 
     def stop_reason(self) -> str:
@@ -311,18 +367,31 @@ class Trainer:
             return "budget"
         return ""
 
+    def agreed_stop_reason(self) -> str:
+        """`stop_reason`, agreed by all ranks (any rank's signal stops all; the budget is read on the
+        slowest clock, which also drives the budget schedule of this step)."""
+        if not self.world.distributed:
+            return self.stop_reason()
+        code, self._clock = all_max([STOP_CODES.index(self.stop.reason), self.elapsed()], self.world, self.device)
+        if code:
+            return STOP_CODES[int(code)]
+        if self.cfg.budget_minutes and self._clock >= 60 * self.cfg.budget_minutes:
+            return "budget"
+        return ""
+
     # -- the loop ----------------------------------------------------------------------------------
     def run(self) -> TrainResult:
         p, cfg, n = self.progress, self.cfg, len(self.train_set)
         self._wall_before = p.wall_time_s
         self._session_start = time.perf_counter()
         puzzles_at_start, train_time_at_start = p.puzzles_seen, p.train_time_s
-        bar = tqdm(total=self.total_steps, initial=p.step, unit="step", disable=not cfg.progress, dynamic_ncols=True)
+        show = cfg.progress and self.world.is_main
+        bar = tqdm(total=self.total_steps, initial=p.step, unit="step", disable=not show, dynamic_ncols=True)
         with self.stop, bar:
             while p.epoch < cfg.epochs and not p.stop_reason:
                 order = epoch_order(n, cfg.seed, p.epoch)
                 while p.batch < self.steps_per_epoch:
-                    p.stop_reason = self.stop_reason()
+                    p.stop_reason = self.agreed_stop_reason()
                     if p.stop_reason:
                         break
                     idx = order[p.batch * cfg.batch_size : (p.batch + 1) * cfg.batch_size]
@@ -360,12 +429,15 @@ class Trainer:
             self.save_checkpoint()
         self.write_curves(force=True)
         summary = self.summary(p.puzzles_seen - puzzles_at_start, p.train_time_s - train_time_at_start)
-        checkpoint.write_json(self.run_dir / SUMMARY_FILE, summary)
+        if self.world.is_main:
+            checkpoint.write_json(self.run_dir / SUMMARY_FILE, summary)
         return TrainResult(p.stop_reason, summary)
 
     def write_curves(self, force: bool = False) -> None:
         """Redraw RUN/curves.png; during training at most every CURVES_INTERVAL_S (drawing takes ~0.5 s,
-        which would dominate runs with short epochs), at the end always."""
+        which would dominate runs with short epochs), at the end always. Rank 0 only."""
+        if not self.world.is_main:
+            return
         if not force and time.perf_counter() - self._curves_drawn < CURVES_INTERVAL_S:
             return
         rows = read_metrics(self.run_dir / METRICS_FILE)
@@ -396,6 +468,7 @@ class Trainer:
             "best_val_accuracy": p.best_val_accuracy,
             "device": str(self.device),
             "threads": torch.get_num_threads(),
+            "processes": self.world.size,
             "torch_version": torch.__version__,
             "python": sys.version.split()[0],
         }
@@ -413,7 +486,8 @@ def train(
     cfg: TrainConfig,
     resume: bool = False,
     on_step: Callable[[Trainer], None] | None = None,
+    world: World = SINGLE,
 ) -> TrainResult:
     """Train `model` in `run_dir` (which must exist; RUN/config.json is the caller's) and return why
-    it stopped with the run summary (also written to RUN/summary.json)."""
-    return Trainer(model, train_set, val_set, run_dir, cfg, resume=resume, on_step=on_step).run()
+    it stopped with the run summary (also written to RUN/summary.json by rank 0)."""
+    return Trainer(model, train_set, val_set, run_dir, cfg, resume=resume, on_step=on_step, world=world).run()
