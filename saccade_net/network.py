@@ -103,7 +103,8 @@ class SaccadicNet(nn.Module):
     """The saccadic spiking network. Constructor arguments are JSON-able and kept in `self.config`.
 
     Layout: panel_size, gap (-1: panel_size // 4). Retina: glimpse_size, ring_fields (panel widths of
-    the rings beyond the fovea), fovea_field (0: a pixel-exact crop, else its width in panels). Encoder: channels, embed_dim, batch_norm. Input adaptation: "none",
+    the rings beyond the fovea), fovea_field (0: a pixel-exact crop, else its width in panels). Encoder:
+    channels, embed_dim, batch_norm. Input adaptation: "none",
     "mean" or "zscore" (see `adapt`). Core: hidden (sizes of the SNU layers), recurrent, soft, tau,
     train_decay, bias_init (negative: the threshold is −b), surrogate, surrogate_scale; readout_tau,
     readout_g. Scan path: policy, n_initial, fixation_steps, flight_gain, max_flight, error_base,

@@ -39,7 +39,7 @@ class Retina:
         if size < 2:
             raise ValueError(f"glimpse size must be >= 2, got {size}")
         if any(f <= 0 for f in ring_fields) or fovea_field < 0:
-            raise ValueError(f"ring fields must be positive and the fovea's >= 0, got {list(ring_fields)}, {fovea_field}")
+            raise ValueError(f"ring fields must be > 0 and the fovea's >= 0, got {list(ring_fields)}, {fovea_field}")
         self.canvas = canvas
         self.size = size
         self.ring_fields = tuple(float(f) for f in ring_fields)
