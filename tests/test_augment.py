@@ -3,7 +3,7 @@ dihedral transform is one symmetry of the square applied to all six panels alike
 
 import torch
 
-from saccade_net.augment import augment, dihedral, permute_panels
+from saccade_net.augment import augment, dihedral, draw, permute_panels
 
 
 def odd_one_out_batch(b: int = 32, size: int = 12) -> tuple[torch.Tensor, torch.Tensor]:
@@ -25,7 +25,7 @@ def assert_odd_panel_is_labelled(x: torch.Tensor, y: torch.Tensor) -> None:
 def test_permutation_moves_the_label_with_the_odd_panel():
     torch.manual_seed(1)
     x, y = odd_one_out_batch()
-    px, py = permute_panels(x, y)
+    px, py = permute_panels(x, y, draw(len(y))[0])
     assert_odd_panel_is_labelled(px, py)
     assert (py != y).any()  # the order really changes
     assert sorted(px[0].flatten().tolist()) == sorted(x[0].flatten().tolist())  # the same six panels
@@ -34,7 +34,7 @@ def test_permutation_moves_the_label_with_the_odd_panel():
 def test_dihedral_applies_one_square_symmetry_to_all_six_panels():
     torch.manual_seed(2)
     x, _ = odd_one_out_batch(b=64)
-    out = dihedral(x)
+    out = dihedral(x, draw(len(x))[1])
     symmetries = []
     for i in range(len(x)):
         ops = {
