@@ -9,6 +9,12 @@ Two symmetries of the oddity task, applied per puzzle:
   alike and the odd one odd: a vertical mirror axis becomes a horizontal one in all six panels, a
   chiral figure's five copies stay five copies of one hand.
 
+Modes (`MODES`): "none"; "order", the panel shuffle alone — the stored puzzles already put the odd
+panel in a uniformly random slot and draw every panel independently, so a shuffle keeps the training
+distribution exactly and only multiplies the data; "full", the shuffle and the dihedral transform — a
+stronger regulariser against over-fitting, but it also makes the task harder to learn (each riddle in
+8 poses), which slowed early learning in our runs (docs/tuning.md).
+
 Both draw from torch's global generator (saved in checkpoints), so a resumed run draws the same.
 """
 
@@ -45,10 +51,18 @@ def dihedral(x: torch.Tensor, coins: torch.Tensor) -> torch.Tensor:
     return torch.where(coins[:, 2], x.transpose(-1, -2), x)
 
 
+MODES = ("none", "order", "full")
+
+
 def augment(
-    x: torch.Tensor, y: torch.Tensor, draws: tuple[torch.Tensor, torch.Tensor] | None = None
+    x: torch.Tensor, y: torch.Tensor, draws: tuple[torch.Tensor, torch.Tensor] | None = None, mode: str = "full"
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Both augmentations: a dihedral transform per puzzle, then a new panel order; from `draws`
-    (see `draw`) or fresh ones."""
+    """The augmentation of `mode` (see the module doc): with "full" a dihedral transform per puzzle,
+    then a new panel order; with "order" the new order alone; from `draws` (see `draw`) or fresh ones
+    (drawn alike in every mode, so the random streams do not depend on it)."""
+    if mode not in MODES:
+        raise ValueError(f"augmentation must be one of {', '.join(MODES)}, got {mode!r}")
+    if mode == "none":
+        return x, y
     order, coins = draws if draws is not None else draw(x.shape[0], x.shape[1])
-    return permute_panels(dihedral(x, coins), y, order)
+    return permute_panels(dihedral(x, coins) if mode == "full" else x, y, order)

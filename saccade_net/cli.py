@@ -457,8 +457,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="end the cosine with the planned steps (default) or with the budget if it comes first",
     )
     t.add_argument(
-        "--augment", action=argparse.BooleanOptionalAction, default=None,
-        help="shuffle each puzzle's panels and flip/turn all six alike (default on)",
+        "--augment", choices=["none", "order", "full"],
+        help=f"none; order: shuffle each puzzle's panels; full: also flip/turn all six alike (default {d.augment})",
     )  # fmt: skip
     t.add_argument("--seed", type=int, help=f"default {d.seed}")
     t.add_argument("--threads", type=int, help="torch threads (default: torch's choice)")

@@ -39,7 +39,7 @@ from torch import nn
 from tqdm import tqdm
 
 from . import checkpoint
-from .augment import augment, draw
+from .augment import MODES, augment, draw
 from .curves import THRESHOLDS, first_reaching, plot_curves, read_metrics
 from .data import Puzzles, batches_per_epoch, epoch_order
 from .distributed import SINGLE, World, all_max, all_sum, loss_weight, rank_slice, wrap_model
@@ -71,7 +71,7 @@ class TrainConfig:
     val_every: int = 0  # also validate every this many training puzzles (0: after each epoch only)
     budget_minutes: float = 0.0  # wall-clock budget of the loop, validation included (0: none)
     schedule_over: str = "steps"  # "steps": the planned steps; "budget": whichever of steps or budget ends first
-    augment: bool = True  # shuffle the panels and apply one flip/turn to all six (see augment.py)
+    augment: str = "order"  # none | order (shuffle the panels) | full (and flip/turn all six alike): augment.py
     seed: int = 0
     device: str = "cpu"
     eval_batch_size: int = 256
@@ -84,6 +84,8 @@ class TrainConfig:
             raise ValueError("need lr > 0, 0 <= warmup < 1 and 0 <= min_lr_ratio <= 1")
         if self.val_every < 0 or self.budget_minutes < 0 or self.grad_clip < 0:
             raise ValueError("val_every, budget_minutes and grad_clip must be >= 0")
+        if self.augment not in MODES:
+            raise ValueError(f"augment must be one of {', '.join(MODES)}, got {self.augment!r}")
         if self.schedule_over not in ("steps", "budget"):
             raise ValueError(f"schedule_over must be 'steps' or 'budget', got {self.schedule_over!r}")
         if self.schedule_over == "budget" and not self.budget_minutes:
@@ -292,8 +294,8 @@ class Trainer:
         if self.world.distributed:
             return self._distributed_step(idx)
         x, y = self.train_set.batch(idx, self.device)
-        if self.cfg.augment:
-            x, y = augment(x, y)
+        if self.cfg.augment != "none":
+            x, y = augment(x, y, mode=self.cfg.augment)
         self.model.train()
         loss = F.cross_entropy(self.model(x), y)
         self._update(loss)
@@ -305,9 +307,9 @@ class Trainer:
         n = len(idx)
         part = rank_slice(n, self.world)
         x, y = self.train_set.batch(idx[part], self.device)
-        if self.cfg.augment:
+        if self.cfg.augment != "none":
             order, coins = draw(n, x.shape[1])
-            x, y = augment(x, y, (order[part], coins[part]))
+            x, y = augment(x, y, (order[part], coins[part]), self.cfg.augment)
         self.ddp.train()
         kwargs = {}
         if hasattr(self.model, "sample_paths"):  # the saccadic network: scan paths of the global batch

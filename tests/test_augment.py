@@ -1,6 +1,7 @@
 """Training augmentation keeps the odd panel odd: panel shuffles move the label with it, and the
 dihedral transform is one symmetry of the square applied to all six panels alike."""
 
+import pytest
 import torch
 
 from saccade_net.augment import augment, dihedral, draw, permute_panels
@@ -63,3 +64,16 @@ def test_augment_is_reproducible_from_the_global_seed_and_keeps_the_answer():
     b = augment(x, y)
     assert torch.equal(a[0], b[0]) and torch.equal(a[1], b[1])
     assert_odd_panel_is_labelled(*a)
+
+
+def test_modes_order_keeps_the_panels_and_none_changes_nothing():
+    x, y = odd_one_out_batch()
+    torch.manual_seed(4)
+    ox, oy = augment(x, y, mode="order")
+    assert_odd_panel_is_labelled(ox, oy)
+    for i in range(len(y)):  # the same panels, none of them flipped or turned
+        assert torch.equal(ox[i, oy[i]], x[i, y[i]])
+    nx, ny = augment(x, y, mode="none")
+    assert nx is x and ny is y
+    with pytest.raises(ValueError):
+        augment(x, y, mode="mirror")
