@@ -47,11 +47,12 @@ QUICK_MODEL_ARGS: dict[str, dict] = {
 }
 QUICK_DATA = ["--train", "900", "--val", "270", "--test", "270", "--size", "48"]
 
-# rough durations (seconds) of the steps besides training, on a 2-core machine; the measured ones
-# land in benchmark.json
+# rough durations (seconds) of the steps besides training on a 2-core machine: train_overhead is
+# start-up and reading the training split, eval scores 18,000 test puzzles at the ~700-850 puzzles/s
+# of earlier runs, simulate and report are guesses; the measured times land in benchmark.json
 ESTIMATES = {
-    "full": {"generate": 60, "train_overhead": 90, "eval": 120, "simulate": 180, "report": 240},
-    "quick": {"generate": 15, "train_overhead": 15, "eval": 10, "simulate": 30, "report": 45},
+    "full": {"generate": 60, "train_overhead": 45, "eval": 45, "simulate": 150, "report": 180},
+    "quick": {"generate": 5, "train_overhead": 5, "eval": 5, "simulate": 10, "report": 15},
 }
 FINISHED = ("completed", "budget")  # a run's stop reasons that mean it needs no more training
 
@@ -286,7 +287,7 @@ class Benchmark:
             "parallel": self.args.parallel,
             "threads_per_training_run": threads_per_run(self.args),
             "training": (f"{self.args.parallel} run(s) at a time, {threads_per_run(self.args)} thread(s) each"),
-            "estimated_wall_s": plan_wall_s(self.steps, self.args.parallel),
+            "estimated_wall_s": round(plan_wall_s(self.steps, self.args.parallel)),
             "plan": [{"name": s.name, "command": s.key, "estimate_s": s.estimate_s} for s in self.steps],
             "steps": {s.name: prior.get(s.name, {"status": "pending"}) for s in self.steps},
         }
