@@ -73,7 +73,7 @@ class Step:
     key: str = field(default="", init=False)
 
     def __post_init__(self) -> None:
-        self.key = shlex.join(self.cmd)
+        self.key = shlex.join(self.cmd[1:])  # without the interpreter's path
 
 
 def saccade_net(*args) -> list[str]:
@@ -236,6 +236,9 @@ def run_command(cmd: list[str], log: Path) -> int:
             _live.add(proc)
         try:
             return proc.wait()
+        except BaseException:  # SIGTERM or Ctrl-C reached the benchmark: stop the step (training saves)
+            _stop(proc)
+            raise
         finally:
             with _live_lock:
                 _live.discard(proc)
@@ -256,10 +259,15 @@ def stop_children() -> None:
     for proc in procs:
         proc.terminate()
     for proc in procs:
-        try:
-            proc.wait(timeout=120)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        _stop(proc)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=120)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 class Benchmark:
@@ -359,8 +367,11 @@ class Benchmark:
             if len(batch) == 1:
                 statuses = [self.run_step(batch[0])]
             else:
-                with ThreadPoolExecutor(len(batch)) as pool:
+                pool = ThreadPoolExecutor(len(batch))
+                try:
                     statuses = list(pool.map(self.run_step, batch))
+                finally:  # on SIGTERM, do not wait here: run_benchmark stops the steps first
+                    pool.shutdown(wait=False)
             for step, status in zip(batch, statuses, strict=True):
                 if status != 0:
                     raise BenchmarkError(

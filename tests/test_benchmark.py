@@ -4,6 +4,7 @@ that records command lines (nothing is trained), and one real `--quick` run (slo
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import time
 from pathlib import Path
@@ -159,6 +160,28 @@ def test_disk_state_complete_data_finished_and_interrupted_runs(tmp_path, fake, 
     assert runner.commands[1][runner.commands[1].index("--model-arg") + 1] == "embed_dim=8"
 
 
+def test_sigterm_marks_the_running_step_interrupted_and_rerun_resumes(tmp_path, fake, monkeypatch, capsys):
+    def terminated(cmd, log):
+        if log.stem == "train-oren":
+            raise benchmark.Terminated
+        return 0
+
+    monkeypatch.setattr(benchmark, "run_command", terminated)
+    assert bench(tmp_path, "--models", "saccadic,oren") == 143
+    assert "rerun the same command to resume" in capsys.readouterr().err
+    steps = state(tmp_path)["steps"]
+    assert steps["train-saccadic"]["status"] == "done" and steps["train-oren"]["status"] == "interrupted"
+    runner = fake()
+    assert bench(tmp_path, "--models", "saccadic,oren") == 0
+    assert runner.names()[:2] == ["train-oren", "eval-saccadic"]
+
+
+def test_run_command_writes_the_log(tmp_path):
+    log = tmp_path / "step.log"
+    assert benchmark.run_command([sys.executable, "-c", "print('hello'); raise SystemExit(3)"], log) == 3
+    assert "hello" in log.read_text() and log.read_text().startswith("$ ")
+
+
 def test_quick_plan_and_external(tmp_path, fake):
     npz = tmp_path / "ext.npz"
     npz.write_bytes(b"")
@@ -187,7 +210,6 @@ def test_bad_options_one_line(tmp_path, fake, capsys):
 def test_quick_end_to_end(tmp_path):
     """The real thing: generate, train three tiny models, eval, Brian2 (numpy), report."""
     import subprocess
-    import sys
 
     out = tmp_path / "q"
     proc = subprocess.run(
