@@ -6,6 +6,7 @@
     saccade-net eval --model pixel-stats --data DIR                (a model with nothing to learn)
     saccade-net show RUN --data DIR [--n 4] [--out DIR]
     saccade-net report RUN [RUN ...] --data DIR --out REPORT [--external FILE.npz] [--limit N]
+    saccade-net benchmark --out BENCH [--data DIR] [--budget-minutes 45] [--parallel N] [--quick]
 
 Bad input (a missing or corrupt run or dataset, another panel size, an empty split, an unknown
 model) ends with one line on stderr and exit status 2. An interrupted training run saves a
@@ -23,6 +24,7 @@ from pathlib import Path
 import torch
 
 from . import checkpoint, distributed
+from .benchmark import BenchmarkError, add_benchmark_parser
 from .checkpoint import CheckpointError
 from .data import DataError, Puzzles, dataset_panel_size, load_archive, load_split
 from .evaluate import evaluate, format_report
@@ -522,6 +524,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.set_defaults(func=cmd_bench_train)
 
     add_simulate_parser(sub)
+    add_benchmark_parser(sub)
     return parser
 
 
@@ -529,7 +532,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (UsageError, DataError, ModelError, CheckpointError, ReportError) as exc:
+    except (UsageError, DataError, ModelError, CheckpointError, ReportError, BenchmarkError) as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
