@@ -45,7 +45,8 @@ class FakeRunner:
             elif verb == "eval":
                 out.append(f"eval-{Path(c[4]).name}" + ("-external" if "--npz" in c else ""))
             elif verb == "simulate":
-                out.append(f"simulate-{c[c.index('--mode') + 1]}")
+                cpp = "-cpp" if c[c.index("--target") + 1] == "cpp_standalone" else ""
+                out.append(f"simulate-{c[c.index('--mode') + 1]}{cpp}")
             else:
                 out.append(verb)
         return out
@@ -82,6 +83,7 @@ def test_commands_in_order_and_rerun_skips(tmp_path, fake, capsys):
         "eval-cnn-mlp",
         "simulate-discrete",
         "simulate-continuous",
+        "simulate-discrete-cpp",
         "report",
     ]
     gen, train = runner.commands[0], runner.commands[1]
