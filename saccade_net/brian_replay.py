@@ -55,7 +55,9 @@ Code generation targets: "numpy", "cython" (compiles each code object on first u
 TimedArray values through `device.run(run_args=…)`). Only one standalone replay can live per process.
 Each standalone run re-creates every synapse (B copies of each weight matrix) and writes every array
 to disk at its end, so for many short batches the runtime targets are faster; its project goes to
-/dev/shm when there is one. With `input="current"` the dense input product W·x is done by numpy
+/dev/shm when there is one. "cuda_standalone" is the GPU device of the brian2cuda package, used the
+same way where brian2cuda and the CUDA toolkit are installed (not a dependency; untested in this
+project's CI, which has no GPU). With `input="current"` the dense input product W·x is done by numpy
 before the run (exactly as in the reference) and the input synapses are not built.
 """
 
@@ -71,7 +73,8 @@ import numpy as np
 
 from .core_spec import CoreSpec, LayerSpec, ReplayError, validate
 
-TARGETS = ("numpy", "cython", "cpp_standalone")
+TARGETS = ("numpy", "cython", "cpp_standalone", "cuda_standalone")
+STANDALONE = {"cpp_standalone": "CPPStandaloneDevice", "cuda_standalone": "CUDAStandaloneDevice"}
 MODES = ("discrete", "continuous")
 INPUTS = ("synapses", "current")
 DRIVES = ("current", "pulse")
@@ -192,7 +195,7 @@ class BrianReplay:
             raise ReplayError("continuous mode needs spiking (step) SNU layers; replay soft layers in discrete mode")
         self.batch, self.n_steps = batch, n_steps
         self.step = self.config.step_ms * b2.ms
-        self.standalone = self.config.target == "cpp_standalone"
+        self.standalone = self.config.target in STANDALONE
         self._built = False
         self._closed = False
         t0 = time.perf_counter()
@@ -211,17 +214,26 @@ class BrianReplay:
         if self.standalone:
             from brian2.devices.device import get_device
 
-            if type(get_device()).__name__ == "CPPStandaloneDevice":
-                raise ReplayError("a cpp_standalone replay is already open in this process; close it first")
+            if type(get_device()).__name__ in STANDALONE.values():
+                raise ReplayError("a standalone replay is already open in this process; close it first")
+            if self.config.target == "cuda_standalone":
+                try:
+                    import brian2cuda  # noqa: F401  (registers the cuda_standalone device)
+                except ImportError:
+                    raise ReplayError(
+                        "target cuda_standalone needs the brian2cuda package and a CUDA toolkit "
+                        "(pip install brian2cuda); use cpp_standalone or cython on this machine"
+                    ) from None
             self._tmpdir = None
             if self.config.build_dir is None:  # shared memory when there is some: the program writes every array
                 shm = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
                 self._tmpdir = tempfile.mkdtemp(prefix="brian_replay_", dir=shm)
             self.build_dir = self.config.build_dir or self._tmpdir
-            b2.set_device("cpp_standalone", directory=self.build_dir, build_on_run=False)
-            b2.prefs.devices.cpp_standalone.openmp_threads = max(
-                0, int(self.config.threads) if self.config.threads > 1 else 0
-            )
+            b2.set_device(self.config.target, directory=self.build_dir, build_on_run=False)
+            if self.config.target == "cpp_standalone":
+                b2.prefs.devices.cpp_standalone.openmp_threads = max(
+                    0, int(self.config.threads) if self.config.threads > 1 else 0
+                )
         else:
             self._previous_target = b2.prefs.codegen.target
             b2.prefs.codegen.target = self.config.target

@@ -14,7 +14,7 @@ spike-driven synaptic events per puzzle (each spike × its outgoing synapses) an
 synapse operations; puzzles per second of the Brian2 runs (build and compilation reported apart).
 
     saccade-net simulate RUN --data DIR [--split test] [--limit N] [--mode discrete|continuous]
-        [--target numpy|cython|cpp_standalone] [--input synapses|current] [--raster PNG]
+        [--target numpy|cython|cpp_standalone|cuda_standalone] [--input synapses|current] [--raster PNG]
         [--export-nir FILE] [--export-spec PATH] [--core FILE.nir|SPEC.npz]
 
 `--export-nir` / `--export-spec` also write the run's core (NIR graph / .npz + .json); `--core`
@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .brian_replay import DRIVES, INPUTS, MODES, TARGETS, BrianReplay, ReplayConfig
+from .brian_replay import DRIVES, INPUTS, MODES, STANDALONE, TARGETS, BrianReplay, ReplayConfig
 from .core_spec import (
     CoreSpec,
     ReplayError,
@@ -123,7 +123,7 @@ def simulate(
             y = labels.numpy()
             res = replay.run(x)
             wall += res.wall_s
-            steps_sim += len(y) * (t_max if config.target == "cpp_standalone" else x.shape[1])
+            steps_sim += len(y) * (t_max if config.target in STANDALONE else x.shape[1])
             ref = reference_run(spec, x)
             d_torch = rec.scores.argmax(1).numpy()
             d_brian = panel_scores(res.logit[..., 0], mask).argmax(1)

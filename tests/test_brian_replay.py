@@ -323,3 +323,18 @@ def test_cpp_standalone_reuses_one_build(tmp_path):
     # the runtime device is back afterwards
     res = replay(spec, x[:1])
     np.testing.assert_array_equal(res.outputs[0], ref.outputs[0][:1])
+
+
+def test_cuda_standalone_without_brian2cuda_is_a_clear_error():
+    pytest.importorskip("brian2")
+    try:
+        import brian2cuda  # noqa: F401
+    except ImportError:
+        pass
+    else:
+        pytest.skip("brian2cuda is installed here")
+    spec = random_spec(4, (3,), seed=1)
+    with pytest.raises(ReplayError, match="brian2cuda"):
+        BrianReplay(spec, 1, 4, ReplayConfig(target="cuda_standalone"))
+    res = replay(spec, random_inputs(spec, 1, 4, seed=2))  # the process is still on the runtime device
+    assert res.logit.shape[:2] == (1, 4)
