@@ -107,10 +107,10 @@ class SaccadicNet(nn.Module):
     default retina samples 40 × 40 points twice: a fovea over the fixated panel's drawing area (0.8
     panel, 2 px per sample) and one ring 2.4 panels wide (6 px per sample) that sees the neighbours
     blurred; a pixel-exact 32-px fovea saw only the middle of a shape and learned slower (docs/tuning.md).
-    Encoder: channels, embed_dim, batch_norm. Input adaptation: "none", "mean" or "zscore" (see `adapt`). Core: hidden (sizes of the SNU layers), recurrent, soft, tau,
-    train_decay, bias_init (negative: the threshold is −b), surrogate, surrogate_scale; readout_tau,
-    readout_g. Scan path: policy, n_initial, fixation_steps, flight_gain, max_flight, error_base,
-    error_gain; seed (training-mode stream), eval_seed.
+    Encoder: channels, embed_dim, batch_norm. Input adaptation: "none", "mean" or "zscore" (see `adapt`). Core:
+    hidden (sizes of the SNU layers), recurrent, soft, tau, train_decay, bias_init (negative: the threshold is
+    −b), surrogate, surrogate_scale; readout_tau, readout_g. Scan path: policy, n_initial, fixation_steps,
+    flight_gain, max_flight, error_base, error_gain; seed (training-mode stream), eval_seed.
     """
 
     def __init__(
