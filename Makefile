@@ -27,7 +27,8 @@ test-all: $(VENV_STAMP)
 
 bench: $(VENV_STAMP)
 	$(PY) -m oddity_dataset bench --out docs/benchmarks/bench-dataset.json
-	$(PY) -m saccade_net bench-train --out docs/benchmarks/bench-train.json
+	$(PY) -m saccade_net bench-train --model saccadic --batch-size 64 --out docs/benchmarks/bench-train.json
+	$(PY) -m saccade_net bench-train --model oren --batch-size 64 --out docs/benchmarks/bench-train-oren.json
 
 # the comparison: default dataset in data/oddity, 45 min of training per model, eval, Brian2, report
 # (about 2.5 hours on 2 cores; rerun to resume; in the background: nohup make bench-models > bench.log 2>&1 &)
