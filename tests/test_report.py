@@ -233,3 +233,10 @@ def test_oren_alone_is_scaled_self_pairs_and_restores():
             alone = core(objects)
         assert torch.allclose(alone, expected, atol=1e-5)
         assert torch.equal(core(objects), intact) and core.relation and core.alone_scale == 1.0
+
+
+def test_html_renders_the_reports_inline_marks_and_escapes_the_rest():
+    from saccade_net.report.document import Para, to_html
+
+    page = to_html("t", [Para("run `runs/a<b>` is **best** & fine")], Path("."))
+    assert "<p>run <code>runs/a&lt;b&gt;</code> is <strong>best</strong> &amp; fine</p>" in page

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,12 +82,19 @@ def to_markdown(title: str, blocks: list[Block]) -> str:
     return "\n".join(out)
 
 
+def inline(text: str) -> str:
+    """Escaped text with the two Markdown marks the report uses, `code` and **bold**, as HTML."""
+    out = html.escape(str(text))
+    out = re.sub(r"`([^`]+)`", r"<code>\1</code>", out)
+    return re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", out)
+
+
 def html_cell(text: str) -> str:
     """An escaped cell; a verdict gets its colour."""
     text = str(text)
     if text in VERDICTS:
         return f'<span class="{text.replace(" ", "-")}">{html.escape(text)}</span>'
-    return html.escape(text)
+    return inline(text)
 
 
 def data_uri(path: Path) -> str:
@@ -105,9 +113,9 @@ def to_html(title: str, blocks: list[Block], root: Path) -> str:
         if isinstance(b, Heading):
             out.append(f"<h{b.level}>{html.escape(b.text)}</h{b.level}>")
         elif isinstance(b, Para):
-            out.append(f"<p>{html.escape(b.text)}</p>")
+            out.append(f"<p>{inline(b.text)}</p>")
         elif isinstance(b, Bullets):
-            out.append("<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in b.items) + "</ul>")
+            out.append("<ul>" + "".join(f"<li>{inline(i)}</li>" for i in b.items) + "</ul>")
         elif isinstance(b, Table):
             head = "".join(f"<th>{html.escape(str(h))}</th>" for h in b.header)
             body = "".join("<tr>" + "".join(f"<td>{html_cell(c)}</td>" for c in row) + "</tr>" for row in b.rows)
