@@ -160,6 +160,8 @@ def make_plan(args: argparse.Namespace) -> list[Step]:
         report += ["--external", str(args.external)]
     if args.quick:
         report += ["--examples", "2"]
+    else:  # the claims on the whole test split (18,000 puzzles), not the report's default sample
+        report += ["--limit", "0"]
     steps.append(Step("report", report, est["report"]))
     return steps
 

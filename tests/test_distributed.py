@@ -110,3 +110,24 @@ def test_bench_train_writes_json(tmp_path):
     assert [(r["processes"], r["threads_per_process"]) for r in rows] == [(1, 1), (2, 1)]
     assert all(r["puzzles_per_second"] > 0 for r in rows) and rows[0]["speedup"] == 1.0
     assert "puzzles/s" in result.stdout
+
+
+def test_two_processes_resume_as_one_run(runs, tmp_path):
+    """Stopped by its time budget after the first step, then resumed under torchrun again: the same
+    weights and metrics as the uninterrupted two-process run."""
+    data = Path(json.loads((runs[1] / "config.json").read_text())["data"]["path"])
+    torchrun = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2"]
+    command = [*torchrun, "-m", "saccade_net", *train_command(data, tmp_path / "run")]
+    first = run([*command, "--budget-minutes", "0.00001"])
+    assert first.returncode == 0, first.stderr
+    stopped = json.loads((tmp_path / "run" / "summary.json").read_text())
+    assert stopped["stop_reason"] == "budget" and stopped["steps"] < 3
+    second = run([*torchrun, "-m", "saccade_net", "train", "--out", str(tmp_path / "run"), "--data", str(data),
+                  "--resume", "--budget-minutes", "0"])  # fmt: skip
+    assert second.returncode == 0, second.stderr
+    resumed = checkpoint.load_torch(tmp_path / "run" / checkpoint.STATE_FILE)["model"]
+    whole = checkpoint.load_torch(runs[1] / checkpoint.STATE_FILE)["model"]
+    for key in whole:
+        assert torch.allclose(resumed[key].float(), whole[key].float(), rtol=1e-5, atol=1e-6), key
+    rows = [json.loads(line) for line in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
+    assert [r["puzzles_seen"] for r in rows] == [8, 16, 21]
