@@ -146,8 +146,14 @@ def make_plan(args: argparse.Namespace) -> list[Step]:
                 "--mode", mode_, "--target", target, "--threads", args.threads,
             )  # fmt: skip
             steps.append(Step(f"simulate-{mode_}", cmd, est["simulate"]))
-        if not args.quick:  # the standalone C++ device (OpenMP threads) against the same speed target
+        if not args.quick:  # the pulse reading of continuous time; the standalone C++ device (OpenMP threads)
             run = bench / "runs" / "saccadic"
+            cmd = saccade_net(
+                "simulate", run, "--data", data, "--limit", args.simulate_limit, "--mode", "continuous",
+                "--drive", "pulse", "--target", target, "--threads", args.threads,
+                "--json", run / "simulate-continuous-test-pulse.json",
+            )  # fmt: skip
+            steps.append(Step("simulate-continuous-pulse", cmd, est["simulate"]))
             cmd = saccade_net(
                 "simulate", run, "--data", data, "--limit", args.simulate_limit, "--mode", "discrete",
                 "--target", "cpp_standalone", "--threads", args.threads,

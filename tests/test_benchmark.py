@@ -46,7 +46,8 @@ class FakeRunner:
                 out.append(f"eval-{Path(c[4]).name}" + ("-external" if "--npz" in c else ""))
             elif verb == "simulate":
                 cpp = "-cpp" if c[c.index("--target") + 1] == "cpp_standalone" else ""
-                out.append(f"simulate-{c[c.index('--mode') + 1]}{cpp}")
+                pulse = "-pulse" if "pulse" in c else ""
+                out.append(f"simulate-{c[c.index('--mode') + 1]}{pulse}{cpp}")
             else:
                 out.append(verb)
         return out
@@ -83,6 +84,7 @@ def test_commands_in_order_and_rerun_skips(tmp_path, fake, capsys):
         "eval-cnn-mlp",
         "simulate-discrete",
         "simulate-continuous",
+        "simulate-continuous-pulse",
         "simulate-discrete-cpp",
         "report",
     ]

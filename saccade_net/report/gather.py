@@ -24,7 +24,9 @@ from .runs import Run, by_role, label_runs, load_run_info
 
 HUMAN = {"adults": [0.83, 0.86], "children": 0.67, "chance": 1 / 6}
 HUMAN_SOURCE = "Dehaene et al., Science 311, 2006 (adults 83–86 %, children about 67 %)"
-REPLAY_KEYS = ("mode", "target", "puzzles", "accuracy", "decision_agreement", "spike_agreement", "timing")
+REPLAY_KEYS = (
+    "mode", "target", "input", "continuous", "puzzles", "accuracy", "decision_agreement", "spike_agreement", "timing"
+)  # fmt: skip
 
 
 @dataclass

@@ -348,6 +348,12 @@ def agreement_sentence(a: dict) -> str:
     return f"The saccadic network and OReN: {profile}; {errors}."
 
 
+def replay_mode(rep: dict) -> str:
+    """"discrete", or "continuous (current drive)" / "continuous (pulse drive)"."""
+    drive = (rep.get("continuous") or {}).get("drive")
+    return f"{rep.get('mode')} ({drive} drive)" if rep.get("mode") == "continuous" and drive else str(rep.get("mode"))
+
+
 def replay_section(n: dict) -> list[Block]:
     rows = []
     for r in n["runs"]:
@@ -359,7 +365,7 @@ def replay_section(n: dict) -> list[Block]:
                 [
                     r["label"],
                     rep["file"],
-                    f"{rep.get('mode')} / {rep.get('target')}",
+                    f"{replay_mode(rep)} / {rep.get('target')}",
                     str(rep.get("puzzles")),
                     pct(acc.get("torch")),
                     pct(acc.get("brian2")),
