@@ -395,6 +395,8 @@ class Benchmark:
                     raise BenchmarkError(
                         f"step {step.name} failed (exit {status}); see {self.logs / f'{step.name}.log'}"
                     )
+        self.state["speeds"] = measured_speeds(self.bench / "runs")
+        self.save()
         self.say(f"finished; report: {self.bench / 'report' / 'report.html'}")
         return 0
 
@@ -463,3 +465,36 @@ def add_benchmark_parser(sub) -> None:
     b.add_argument("--seed", type=int, default=0, help="seed of every training run (default 0)")
     b.add_argument("--external", metavar="FILE.npz", help="also evaluate and report on these puzzles")
     b.set_defaults(func=lambda args: run_benchmark(args))
+
+
+def measured_speeds(runs: Path) -> dict:
+    """The speeds the steps measured, side by side in benchmark.json: training puzzles/s of every run
+    (with its threads) and puzzles/s of every Brian2 replay (mode, drive, target, threads), so that the
+    standalone C++ device can be read against the runtime targets."""
+    training, replay = {}, []
+    for run in sorted(p for p in runs.iterdir() if p.is_dir()) if runs.is_dir() else []:
+        summary = read_json_or_none(run / "summary.json") or {}
+        if summary:
+            training[run.name] = {
+                "puzzles_per_s": summary.get("train_throughput_puzzles_per_s"),
+                "threads": summary.get("threads"),
+                "processes": summary.get("processes", 1),
+            }
+        for path in sorted(run.glob("simulate-*.json")):
+            r = read_json_or_none(path) or {}
+            timing = r.get("timing", {})
+            replay.append({
+                "file": f"{run.name}/{path.name}", "mode": r.get("mode"), "target": r.get("target"),
+                "drive": (r.get("continuous") or {}).get("drive"), "input": r.get("input"),
+                "threads": r.get("threads"), "puzzles": r.get("puzzles"),
+                "puzzles_per_s": timing.get("puzzles_per_s"), "build_s": timing.get("build_s"),
+                "decision_agreement": (r.get("decision_agreement") or {}).get("brian2_vs_torch"),
+            })  # fmt: skip
+    return {"training": training, "replay": replay}
+
+
+def read_json_or_none(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None

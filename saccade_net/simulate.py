@@ -171,6 +171,7 @@ def simulate(
         "mode": config.mode,
         "target": config.target,
         "input": config.input,
+        "threads": config.threads,
         "step_ms": config.step_ms,
         "puzzles": total,
         "batch_size": size,

@@ -225,3 +225,18 @@ def test_quick_end_to_end(tmp_path):
     assert (out / "report" / "report.html").is_file()
     assert (out / "runs" / "saccadic" / "simulate-discrete-test.json").is_file()
     assert all(v["status"] == "done" for v in json.loads((out / "benchmark.json").read_text())["steps"].values())
+
+
+def test_speeds_of_training_and_replays_are_collected(tmp_path):
+    runs = tmp_path / "runs"
+    (runs / "saccadic").mkdir(parents=True)
+    summary = {"train_throughput_puzzles_per_s": 300.0, "threads": 1}
+    (runs / "saccadic" / "summary.json").write_text(json.dumps(summary))
+    replays = [("simulate-discrete-test.json", "cython", 53.5), ("simulate-x.json", "cpp_standalone", 23.0)]
+    for name, target, speed in replays:
+        rep = {"mode": "discrete", "target": target, "threads": 1, "puzzles": 500, "timing": {"puzzles_per_s": speed}}
+        (runs / "saccadic" / name).write_text(json.dumps(rep))
+    speeds = benchmark.measured_speeds(runs)
+    assert speeds["training"]["saccadic"]["puzzles_per_s"] == 300.0
+    assert {(r["target"], r["puzzles_per_s"]) for r in speeds["replay"]} == {("cython", 53.5), ("cpp_standalone", 23.0)}
+    assert benchmark.measured_speeds(tmp_path / "missing") == {"training": {}, "replay": []}
