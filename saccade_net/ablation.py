@@ -66,12 +66,10 @@ class IsolatedFixations(nn.Module):
         b = panels.shape[0]
         g = net.glimpses(panels, paths)
         emb = net.encoder(g.flatten(0, 1)).reshape(b, g.shape[1], -1)
+        inputs = net.core_inputs(emb, paths)
         if net.config["adaptation"] != "none":  # an isolated glimpse is a first glimpse: nothing to adapt to
-            emb = torch.cat([emb, torch.zeros_like(emb)], -1)
-        glimpse = paths.glimpse.to(emb.device)
-        index = glimpse.clamp(min=0)[..., None].expand(-1, -1, emb.shape[-1])
-        seen = emb.gather(1, index) * (glimpse >= 0)[..., None].to(emb.dtype)
-        inputs = torch.cat([seen, net.canvas.to_unit(paths.eye.to(emb.device, emb.dtype))], -1)
+            d = emb.shape[-1]
+            inputs[..., d : 2 * d] = 0.0
         scores = torch.zeros(b, N_PANELS, dtype=emb.dtype, device=emb.device)
         onset, flight, duration = paths.onset, paths.flight, paths.duration
         for s in range(paths.n_initial, paths.n_fixations):
