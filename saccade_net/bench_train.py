@@ -52,7 +52,8 @@ def time_steps(spec: dict, threads: int, world: World, device: str = "cpu") -> f
         return batch * steps / (time.perf_counter() - start)
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free now (for a process group's rendezvous)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -64,12 +65,14 @@ def _worker(rank: int, size: int, port: int, spec: dict, threads: int, results) 
     )
     os.environ["LOCAL_RANK"] = str(rank)
     world, device = init_from_env("cpu")
+    finished = False
     try:
         rate = time_steps(spec, threads, world, device)
         if world.is_main:
             results.put(rate)
+        finished = True
     finally:
-        cleanup()
+        cleanup(finished)
 
 
 def time_data_parallel(spec: dict, processes: int, threads: int = 1) -> float:
@@ -78,7 +81,7 @@ def time_data_parallel(spec: dict, processes: int, threads: int = 1) -> float:
 
     ctx = mp.get_context("spawn")
     results = ctx.SimpleQueue()
-    port = _free_port()
+    port = free_port()
     procs = [ctx.Process(target=_worker, args=(r, processes, port, spec, threads, results)) for r in range(processes)]
     for p in procs:
         p.start()

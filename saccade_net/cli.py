@@ -161,10 +161,13 @@ def train_settings(args: argparse.Namespace, stored: dict | None) -> dict:
 
 def cmd_train(args: argparse.Namespace) -> int:
     """Train in one process, or in each of the processes torchrun starts (data-parallel; rank 0 writes)."""
+    finished = False
     try:
-        return _train(args, distributed.env_world())
+        status = _train(args, distributed.env_world())
+        finished = True
+        return status
     finally:
-        distributed.cleanup()
+        distributed.cleanup(finished)
 
 
 def _train(args: argparse.Namespace, world: distributed.World) -> int:

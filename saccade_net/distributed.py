@@ -60,9 +60,14 @@ def init_from_env(device: str) -> tuple[World, str]:
     return world, device
 
 
-def cleanup() -> None:
-    """Leave the process group (if any)."""
+def cleanup(finished: bool = False) -> None:
+    """Leave the process group (if any). After a normal end (`finished`) every rank first waits for the
+    others, so that none tears down its connections while rank 0 is still writing or a peer is still
+    talking to it (a gloo rank that left early was seen to abort on exit); after an error it leaves at
+    once, since the other ranks may never arrive."""
     if dist.is_initialized():
+        if finished:
+            dist.barrier()
         dist.destroy_process_group()
 
 

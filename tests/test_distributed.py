@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,8 @@ import torch
 from training_support import make_dataset
 
 from saccade_net import checkpoint
-from saccade_net.distributed import World, loss_weight, rank_slice
+from saccade_net.bench_train import free_port
+from saccade_net.distributed import World, cleanup, init_from_env, loss_weight, rank_slice
 
 # a small saccadic network without batch norm (SyncBatchNorm has no CPU kernels, see distributed.py)
 MODEL_ARGS = [
@@ -131,3 +133,33 @@ def test_two_processes_resume_as_one_run(runs, tmp_path):
         assert torch.allclose(resumed[key].float(), whole[key].float(), rtol=1e-5, atol=1e-6), key
     rows = [json.loads(line) for line in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
     assert [r["puzzles_seen"] for r in rows] == [8, 16, 21]
+
+
+def _leave(rank: int, port: int, seconds) -> None:
+    """A rank of a two-process gloo group: rank 0 is busy for 1 s (as rank 0 writing the run), then both
+    leave; rank 1 reports how long leaving took it."""
+    env = {"MASTER_ADDR": "127.0.0.1", "MASTER_PORT": str(port), "RANK": str(rank), "WORLD_SIZE": "2"}
+    os.environ.update({**env, "LOCAL_RANK": str(rank)})
+    init_from_env("cpu")
+    if rank == 0:
+        time.sleep(1.0)
+    start = time.perf_counter()
+    cleanup(finished=True)
+    if rank == 1:
+        seconds.put(time.perf_counter() - start)
+
+
+def test_after_a_normal_end_ranks_leave_together():
+    """After a normal end no rank tears down its connections while another is still busy (a gloo rank
+    that left early once aborted on exit in CI): rank 1 waits for rank 0's last second of work."""
+    import torch.multiprocessing as mp
+
+    ctx = mp.get_context("spawn")
+    seconds, port = ctx.SimpleQueue(), free_port()
+    procs = [ctx.Process(target=_leave, args=(rank, port, seconds)) for rank in range(2)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=120)
+    assert [p.exitcode for p in procs] == [0, 0]
+    assert seconds.get() > 0.8
