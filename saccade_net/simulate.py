@@ -162,7 +162,7 @@ def simulate(
             if progress:
                 print(f"  {tally['total']}/{n} puzzles, {wall:.1f} s in Brian2", file=sys.stderr, flush=True)
         build_s = replay.build_s
-        compile_s = getattr(replay, "compile_s", 0.0)
+        compile_s = replay.compile_s
     finally:
         replay.close()
     total = tally["total"]
