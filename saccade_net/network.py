@@ -104,9 +104,11 @@ class SaccadicNet(nn.Module):
 
     Layout: panel_size, gap (-1: panel_size // 4). Retina: glimpse_size, ring_fields (panel widths of
     the rings beyond the fovea), fovea_field (0: a pixel-exact crop, else its width in panels). The
-    default retina samples 40 × 40 points twice: a fovea over the fixated panel's drawing area (0.8
-    panel, 2 px per sample) and one ring 2.4 panels wide (6 px per sample) that sees the neighbours
-    blurred; a pixel-exact 32-px fovea saw only the middle of a shape and learned slower (docs/tuning.md).
+    default retina samples 40 × 40 points twice: a fovea over the whole fixated panel (1 panel, 2.5 px
+    per sample, so that a landing error does not cut off a shape near the panel's margin) and one ring
+    2.4 panels wide (6 px per sample) that sees the neighbours blurred; a pixel-exact 32-px fovea saw
+    only the middle of a shape, and a fovea over the drawing area alone (0.8 panel) learned slower
+    (docs/tuning.md).
     Encoder: channels, embed_dim, batch_norm. Input adaptation: "none", "mean" or "zscore" (see `adapt`). Core:
     hidden (sizes of the SNU layers), recurrent, soft, tau, train_decay, bias_init (negative: the threshold is
     −b), surrogate, surrogate_scale; readout_tau, readout_g. Scan path: policy, n_initial, fixation_steps,
@@ -119,7 +121,7 @@ class SaccadicNet(nn.Module):
         gap: int = -1,
         glimpse_size: int = 40,
         ring_fields: Sequence[float] = (2.4,),
-        fovea_field: float = 0.8,
+        fovea_field: float = 1.0,
         channels: Sequence[int] = (16, 32, 64),
         embed_dim: int = 128,
         batch_norm: bool = True,

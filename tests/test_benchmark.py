@@ -91,7 +91,7 @@ def test_commands_in_order_and_rerun_skips(tmp_path, fake, capsys):
     gen, train = runner.commands[0], runner.commands[1]
     assert gen[4:] == [str(tmp_path / "data"), "--workers", "2", "--quiet"]
     for flag, value in [("--budget-minutes", "45.0"), ("--schedule-over", "budget"), ("--seed", "0"),
-                        ("--threads", "2"), ("--val-every", "9000"), ("--val-limit", "2000")]:  # fmt: skip
+                        ("--threads", "2"), ("--val-every", "18000"), ("--val-limit", "2000")]:  # fmt: skip
         assert train[train.index(flag) + 1] == value
     assert "--no-progress" in train and "--resume" not in train
     assert runner.commands[7][runner.commands[7].index("--target") + 1] == "cython"
