@@ -35,7 +35,7 @@ MODELS = ("saccadic", "oren", "cnn-mlp")
 # every other key a train flag (--KEY VALUE; True → a bare --KEY). Empty: the defaults. The short
 # runs behind these choices are in docs/tuning.md (OReN at lr 3e-3 was unstable, and over 45 minutes it
 # over-fitted with panel-order augmentation alone; the saccadic network learned faster at 3e-3 than at
-# 1e-3).
+# 1e-3 in short runs, and over 45 minutes 2e-3 and 3e-3 ended level, 2e-3 slightly ahead on validation).
 MODEL_SETTINGS: dict[str, dict] = {
     "saccadic": {"lr": 2e-3, "augment": "order"},
     "oren": {"lr": 1e-3, "augment": "full"},

@@ -62,9 +62,9 @@ def init_from_env(device: str) -> tuple[World, str]:
 
 def cleanup(finished: bool = False) -> None:
     """Leave the process group (if any). After a normal end (`finished`) every rank first waits for the
-    others, so that none tears down its connections while rank 0 is still writing or a peer is still
-    talking to it (a gloo rank that left early was seen to abort on exit); after an error it leaves at
-    once, since the other ranks may never arrive."""
+    others, so that none tears down its connections while rank 0 is still writing (in CI a gloo rank
+    once aborted on exit while its peer was still at work; waiting closes that window); after an error
+    it leaves at once, since the other ranks may never arrive."""
     if dist.is_initialized():
         if finished:
             dist.barrier()
