@@ -141,26 +141,21 @@ def make_plan(args: argparse.Namespace) -> list[Step]:
             )  # fmt: skip
     if "saccadic" in args.models:
         target = "numpy" if args.quick else "cython"
+        run = bench / "runs" / "saccadic"
+
+        def simulate(name: str, flags: list, json_name: str = "") -> Step:
+            """A Brian2 replay of the saccadic run; `json_name`: its result file when the default would clash."""
+            cmd = saccade_net("simulate", run, "--data", data, "--limit", args.simulate_limit, *flags,
+                              "--threads", args.threads)  # fmt: skip
+            return Step(name, cmd + (["--json", str(run / json_name)] if json_name else []), est["simulate"])
+
         for mode_ in ("discrete", "continuous"):
-            cmd = saccade_net(
-                "simulate", bench / "runs" / "saccadic", "--data", data, "--limit", args.simulate_limit,
-                "--mode", mode_, "--target", target, "--threads", args.threads,
-            )  # fmt: skip
-            steps.append(Step(f"simulate-{mode_}", cmd, est["simulate"]))
+            steps.append(simulate(f"simulate-{mode_}", ["--mode", mode_, "--target", target]))
         if not args.quick:  # the pulse reading of continuous time; the standalone C++ device (OpenMP threads)
-            run = bench / "runs" / "saccadic"
-            cmd = saccade_net(
-                "simulate", run, "--data", data, "--limit", args.simulate_limit, "--mode", "continuous",
-                "--drive", "pulse", "--target", target, "--threads", args.threads,
-                "--json", run / "simulate-continuous-test-pulse.json",
-            )  # fmt: skip
-            steps.append(Step("simulate-continuous-pulse", cmd, est["simulate"]))
-            cmd = saccade_net(
-                "simulate", run, "--data", data, "--limit", args.simulate_limit, "--mode", "discrete",
-                "--target", "cpp_standalone", "--threads", args.threads,
-                "--json", run / "simulate-discrete-test-cpp_standalone.json",
-            )  # fmt: skip
-            steps.append(Step("simulate-discrete-cpp", cmd, est["simulate"]))
+            steps.append(simulate("simulate-continuous-pulse", ["--mode", "continuous", "--drive", "pulse",
+                                  "--target", target], "simulate-continuous-test-pulse.json"))  # fmt: skip
+            steps.append(simulate("simulate-discrete-cpp", ["--mode", "discrete", "--target", "cpp_standalone"],
+                                  "simulate-discrete-test-cpp_standalone.json"))  # fmt: skip
     report = saccade_net("report", *(bench / "runs" / m for m in args.models), "--data", data,
                          "--out", bench / "report", "--seed", args.seed, "--threads", args.threads)  # fmt: skip
     if args.external:
