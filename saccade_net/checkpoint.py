@@ -114,7 +114,7 @@ def load_run(run_dir: Path, device: str | torch.device = "cpu") -> tuple[nn.Modu
     run_dir = Path(run_dir)
     config = read_config(run_dir)
     try:
-        model = build_model(config["model"], config.get("model_config", {}))
+        model = build_model(config["model"], config.get("model_config", {}), saved=True)
     except ModelError as exc:
         raise CheckpointError(f"{run_dir / CONFIG_FILE}: {exc}") from None
     what = f"model {config['model']!r} named in config.json"

@@ -202,7 +202,11 @@ def _train(args: argparse.Namespace, world: distributed.World) -> int:
         check_panel_size(panel_size, stored["data"]["panel_size"], data, str(run))
     seed_all(cfg.seed)
     model = build_model(
-        name, stored["model_config"] if stored else parse_model_args(args.model_arg), panel_size, cfg.seed
+        name,
+        stored["model_config"] if stored else parse_model_args(args.model_arg),
+        panel_size,
+        cfg.seed,
+        saved=bool(stored),
     )
     if not any(p.requires_grad for p in model.parameters()):
         raise UsageError(f"model {name!r} has nothing to train; evaluate it with `{PROG} eval --model {name}`")

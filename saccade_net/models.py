@@ -67,13 +67,22 @@ def accepts(factory: Callable, argument: str) -> bool:
 
 
 def build_model(
-    name: str, config: dict | None = None, panel_size: int | None = None, seed: int | None = None
+    name: str,
+    config: dict | None = None,
+    panel_size: int | None = None,
+    seed: int | None = None,
+    saved: bool = False,
 ) -> nn.Module:
     """A new model `name` from `config`. `panel_size` (the data's) and `seed` (the run's) fill the
     constructor arguments of those names when the model has them and `config` does not set them (the
-    saccadic network seeds its scan-path generator from `seed`)."""
+    saccadic network seeds its scan-path generator from `seed`). With `saved` (a config stored by a run),
+    arguments the model gained after that run was saved take the values that reproduce it (the class's
+    `SAVED_RUN_DEFAULTS`), not today's defaults."""
     factory = model_class(name)
     config = dict(config or {})
+    if saved:
+        for key, value in getattr(factory, "SAVED_RUN_DEFAULTS", {}).items():
+            config.setdefault(key, value)
     for key, value in (("panel_size", panel_size), ("seed", seed)):
         if value is not None and key not in config and accepts(factory, key):
             config[key] = int(value)

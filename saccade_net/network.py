@@ -36,9 +36,12 @@ import torch
 from torch import nn
 
 from .canvas import N_PANELS, Canvas
+from .comparison import GlimpseComparison
 from .retina import Retina
 from .scanpath import SaccadeTiming, ScanPaths, make_policy, sample_scanpaths
 from .snu import SNU
+
+ADAPTATIONS = ("none", "mean", "zscore", "relation")
 
 
 class GlimpseEncoder(nn.Module):
@@ -104,16 +107,21 @@ class SaccadicNet(nn.Module):
 
     Layout: panel_size, gap (-1: panel_size // 4). Retina: glimpse_size, ring_fields (panel widths of
     the rings beyond the fovea), fovea_field (0: a pixel-exact crop, else its width in panels). The
-    default retina samples 40 × 40 points twice: a fovea over the whole fixated panel (1 panel, 2.5 px
-    per sample, so that a landing error does not cut off a shape near the panel's margin) and one ring
-    2.4 panels wide (6 px per sample) that sees the neighbours blurred; a pixel-exact 32-px fovea saw
-    only the middle of a shape, and a fovea over the drawing area alone (0.8 panel) learned slower
-    (docs/tuning.md).
-    Encoder: channels, embed_dim, batch_norm. Input adaptation: "none", "mean" or "zscore" (see `adapt`). Core:
-    hidden (sizes of the SNU layers), recurrent, soft, tau, train_decay, bias_init (negative: the threshold is
-    −b), surrogate, surrogate_scale; readout_tau, readout_g. Scan path: policy, n_initial, fixation_steps,
-    flight_gain, max_flight, error_base, error_gain; seed (training-mode stream), eval_seed.
+    default retina samples 40 × 40 points twice: a fovea over the fixated panel's drawing area (0.8
+    panel, 2 px per sample) and one ring 2.4 panels wide (6 px per sample) that sees the neighbours
+    blurred. The fine fovea pays off because corrective saccades (the default) land the eye within a
+    few pixels of the panel's centre; with primary landing errors alone (up to a quarter panel) a
+    wider, coarser fovea was needed not to cut off shapes near the margin (docs/tuning.md).
+    Encoder: channels, embed_dim, batch_norm. Input adaptation: "none", "mean", "zscore" or "relation"
+    (see `adapt`; compare_hidden: width of the learned comparison). Core: hidden (sizes of the SNU
+    layers), recurrent, soft, tau, train_decay, bias_init (negative: the threshold is −b), surrogate,
+    surrogate_scale; readout_tau, readout_g. Scan path: policy, n_initial, fixation_steps, flight_gain,
+    max_flight, error_base, error_gain, corrective (a corrective saccade after each primary one, see
+    `SaccadeTiming`); seed (training-mode stream), eval_seed.
     """
+
+    # arguments added after runs had been saved, with the values those runs were trained with
+    SAVED_RUN_DEFAULTS = {"corrective": False}
 
     def __init__(
         self,
@@ -121,7 +129,7 @@ class SaccadicNet(nn.Module):
         gap: int = -1,
         glimpse_size: int = 40,
         ring_fields: Sequence[float] = (2.4,),
-        fovea_field: float = 1.0,
+        fovea_field: float = 0.8,
         channels: Sequence[int] = (16, 32, 64),
         embed_dim: int = 128,
         batch_norm: bool = True,
@@ -136,6 +144,7 @@ class SaccadicNet(nn.Module):
         readout_tau: float = 1.0,
         readout_g: str = "identity",
         adaptation: str = "zscore",
+        compare_hidden: int = 256,
         policy: str = "paper",
         n_initial: int = 6,
         fixation_steps: int = 2,
@@ -143,6 +152,7 @@ class SaccadicNet(nn.Module):
         max_flight: int = 3,
         error_base: float = 0.02,
         error_gain: float = 0.04,
+        corrective: bool = True,
         seed: int = 0,
         eval_seed: int = 0,
     ) -> None:
@@ -154,9 +164,10 @@ class SaccadicNet(nn.Module):
             "embed_dim": embed_dim, "batch_norm": batch_norm, "hidden": [int(h) for h in hidden],
             "recurrent": recurrent, "soft": soft, "tau": tau, "train_decay": train_decay, "bias_init": bias_init,
             "surrogate": surrogate, "surrogate_scale": surrogate_scale, "readout_tau": readout_tau,
-            "readout_g": readout_g, "adaptation": adaptation, "policy": policy, "n_initial": n_initial,
-            "fixation_steps": fixation_steps, "flight_gain": flight_gain, "max_flight": max_flight,
-            "error_base": error_base, "error_gain": error_gain, "seed": seed, "eval_seed": eval_seed,
+            "readout_g": readout_g, "adaptation": adaptation, "compare_hidden": compare_hidden,
+            "policy": policy, "n_initial": n_initial, "fixation_steps": fixation_steps,
+            "flight_gain": flight_gain, "max_flight": max_flight, "error_base": error_base,
+            "error_gain": error_gain, "corrective": corrective, "seed": seed, "eval_seed": eval_seed,
         }  # fmt: skip
         if not hidden:
             raise ValueError("the SNU core needs at least one layer")
@@ -165,11 +176,12 @@ class SaccadicNet(nn.Module):
         self.policy = make_policy(policy, n_initial)
         self.timing = SaccadeTiming(
             fixation_steps=fixation_steps, flight_gain=flight_gain, max_flight=max_flight,
-            error_base=error_base, error_gain=error_gain,
+            error_base=error_base, error_gain=error_gain, corrective=corrective,
         )  # fmt: skip
         self.encoder = GlimpseEncoder(self.retina.n_channels, glimpse_size, channels, embed_dim, batch_norm)
-        if adaptation not in ("none", "mean", "zscore"):
-            raise ValueError(f"adaptation must be 'none', 'mean' or 'zscore', got {adaptation!r}")
+        if adaptation not in ADAPTATIONS:
+            raise ValueError(f"adaptation must be one of {', '.join(ADAPTATIONS)}, got {adaptation!r}")
+        self.compare = GlimpseComparison(embed_dim, compare_hidden) if adaptation == "relation" else None
         sizes = [embed_dim * (1 if adaptation == "none" else 2) + 2, *hidden]
         self.layers = nn.ModuleList(
             SNU(
@@ -210,7 +222,10 @@ class SaccadicNet(nn.Module):
     def adapt(self, embeddings: torch.Tensor) -> torch.Tensor:
         """(B, S, D) → (B, S, D): an adapting input population that signals what is new — each fixation's
         embedding minus the mean of the earlier fixations' ("mean"), or that deviation divided by their
-        standard deviation ("zscore"); zero for the first fixation."""
+        standard deviation ("zscore"), or the learned comparison with each of them ("relation", see
+        `comparison`); zero for the first fixation."""
+        if self.compare is not None:
+            return self.compare(embeddings)
         s = embeddings.shape[1]
         count = torch.arange(s, device=embeddings.device, dtype=embeddings.dtype).clamp(min=1)[None, :, None]
         mean = (embeddings.cumsum(1) - embeddings) / count
@@ -290,11 +305,15 @@ class SaccadicNet(nn.Module):
         return self._run(panels, paths, keep=True)
 
     def parameter_counts(self) -> dict[str, int]:
-        """Trainable parameters of the encoder, of the SNU core (layers and readout) and in total."""
+        """Trainable parameters of the encoder, of the learned comparison (if any), of the SNU core (layers
+        and readout) and in total."""
 
         def count(module: nn.Module) -> int:
             return sum(p.numel() for p in module.parameters() if p.requires_grad)
 
         enc = count(self.encoder)
         core = count(self.layers) + count(self.readout)
-        return {"encoder": enc, "core": core, "total": enc + core}
+        if self.compare is None:
+            return {"encoder": enc, "core": core, "total": enc + core}
+        compare = count(self.compare)
+        return {"encoder": enc, "comparison": compare, "core": core, "total": enc + compare + core}

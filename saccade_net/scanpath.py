@@ -136,6 +136,11 @@ class SaccadeTiming:
     vertically or diagonally adjacent panel takes 1 step, one across two columns 2 steps.
     landing error ~ Normal(0, σ²) per axis with σ = (error_base + error_gain · amplitude / panel_size) ·
     panel_size, clipped to ±error_clip · panel_size so that the eye always lands on its target panel.
+
+    With `corrective`, a primary saccade that lands off the target's centre is followed by a corrective
+    saccade towards it (as human saccades are, Becker 1989), whose own landing error follows the same
+    rule for its small amplitude (the primary error). The brief fixation at the primary landing point and
+    the corrective saccade take one more suppressed step; the glimpse is taken at the corrected point.
     """
 
     fixation_steps: int = 2
@@ -145,6 +150,7 @@ class SaccadeTiming:
     error_base: float = 0.02
     error_gain: float = 0.04
     error_clip: float = 0.25
+    corrective: bool = False
 
     def __post_init__(self) -> None:
         if self.fixation_steps < 1:
@@ -154,14 +160,23 @@ class SaccadeTiming:
         if not 0 <= self.error_clip < 0.5:
             raise ValueError("error_clip must lie in [0, 0.5)")
 
+    @property
+    def correction_steps(self) -> int:
+        """Suppressed steps a corrective saccade adds after each primary saccade (0 or 1)."""
+        return int(self.corrective)
+
     def flight_steps(self, amplitude: np.ndarray, spacing: float) -> np.ndarray:
-        """Main sequence: steps in flight for saccades of `amplitude` pixels."""
+        """Main sequence: steps in flight for primary saccades of `amplitude` pixels."""
         steps = np.ceil(self.flight_gain * np.asarray(amplitude) / spacing - 1e-9).astype(np.int64)
         return np.clip(steps, self.min_flight, self.max_flight)
 
+    def landing_sigma(self, amplitude: np.ndarray, panel_size: float) -> np.ndarray:
+        """σ of the landing error per axis (pixels) for saccades of `amplitude` pixels."""
+        return self.error_base * panel_size + self.error_gain * np.asarray(amplitude)
+
     def max_steps(self, n_fixations: int) -> int:
         """An upper bound on the length of any path with `n_fixations` fixations."""
-        return n_fixations * (self.fixation_steps + self.max_flight)
+        return n_fixations * (self.fixation_steps + self.max_flight + self.correction_steps)
 
 
 # ------------------------------------------------------------------------------------------------- paths
@@ -241,17 +256,25 @@ def sample_scanpaths(
     p = canvas.panel_size
     centres = canvas.centres()[targets]  # (B, S, 2)
     landing = np.empty_like(centres)
+    primary = np.empty_like(centres)  # where each primary saccade lands (= landing without correction)
     amplitude = np.empty(targets.shape)
     noise = rng.standard_normal(centres.shape)
+    correction_noise = rng.standard_normal(centres.shape) if timing.corrective else None
+    clip = timing.error_clip * p
     prev = np.broadcast_to(canvas.centre, (batch, 2))
     for s in range(s_total):  # sequential: each landing error depends on the previous landing point
-        amplitude[:, s] = np.linalg.norm(centres[:, s] - prev, axis=1)
-        sigma = timing.error_base * p + timing.error_gain * amplitude[:, s]
-        err = np.clip(noise[:, s] * sigma[:, None], -timing.error_clip * p, timing.error_clip * p)
-        landing[:, s] = centres[:, s] + err
-        amplitude[:, s] = np.linalg.norm(landing[:, s] - prev, axis=1)
+        sigma = timing.landing_sigma(np.linalg.norm(centres[:, s] - prev, axis=1), p)
+        err = np.clip(noise[:, s] * sigma[:, None], -clip, clip)
+        primary[:, s] = centres[:, s] + err
+        amplitude[:, s] = np.linalg.norm(primary[:, s] - prev, axis=1)
+        if correction_noise is None:
+            landing[:, s] = primary[:, s]
+        else:
+            sigma = timing.landing_sigma(np.linalg.norm(err, axis=1), p)
+            landing[:, s] = centres[:, s] + np.clip(correction_noise[:, s] * sigma[:, None], -clip, clip)
         prev = landing[:, s]
-    flight = timing.flight_steps(amplitude, canvas.spacing)
+    moving_steps = timing.flight_steps(amplitude, canvas.spacing)
+    flight = moving_steps + timing.correction_steps
     duration = np.full(targets.shape, timing.fixation_steps, dtype=np.int64)
     ends = np.cumsum(flight + duration, axis=1)
     onset = ends - duration
@@ -270,8 +293,9 @@ def sample_scanpaths(
     for s in range(s_total):
         fl_start = (onset[:, s] - flight[:, s])[:, None]
         in_flight = (t >= fl_start) & (t < onset[:, s, None])
-        frac = (t - fl_start + 1) / (flight[:, s, None] + 1)  # linear path, landing not reached in flight
-        moving = start[:, None, :] + frac[..., None] * (landing[:, None, s] - start[:, None, :])
+        # linear path to the primary landing point, not reached in flight; there during a correction step
+        frac = np.minimum((t - fl_start + 1) / (moving_steps[:, s, None] + 1), 1.0)
+        moving = start[:, None, :] + frac[..., None] * (primary[:, None, s] - start[:, None, :])
         eye = np.where(in_flight[..., None], moving, eye)
         fixating = (t >= onset[:, s, None]) & (t < ends[:, s, None])
         glimpse[fixating] = s

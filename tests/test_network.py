@@ -10,6 +10,7 @@ import torch
 import torch.nn.functional as F
 
 from saccade_net.canvas import N_PANELS
+from saccade_net.models import build_model
 from saccade_net.network import SaccadicNet
 
 TINY = {
@@ -174,3 +175,11 @@ def test_tiny_network_learns_three_riddles_above_chance():
     finally:
         torch.set_num_threads(threads)
     assert acc > 0.4, f"accuracy {acc:.2f} on 120 test puzzles after {time.time() - start:.0f} s (chance 0.17)"
+
+
+def test_a_saved_config_keeps_the_behaviour_it_was_trained_with():
+    saved = SaccadicNet(**TINY, corrective=False).config
+    del saved["corrective"]  # as stored by runs made before the argument existed
+    assert build_model("saccadic", saved, saved=True).config["corrective"] is False
+    new = SaccadicNet(**TINY).config["corrective"]
+    assert build_model("saccadic", dict(TINY)).config["corrective"] is new  # a new run: today's default

@@ -152,3 +152,25 @@ def test_fixed_number_of_steps():
         paths(batch=8, n_steps=5)
     one = p.select(2)
     assert one.batch == 1 and torch.equal(one.eye[0], p.eye[2])
+
+
+def test_corrective_saccades_bring_the_eye_back_near_the_centre():
+    corrective = SaccadeTiming(corrective=True)
+    plain, corrected = paths(batch=2000, seed=3), paths(batch=2000, seed=3, timing=corrective)
+    assert torch.equal(plain.target, corrected.target)
+    assert torch.equal(plain.amplitude[:, 0], corrected.amplitude[:, 0])  # the same first primary saccade
+    centres = torch.as_tensor(CANVAS.centres(), dtype=torch.float32)[plain.target]
+    err_plain, err_corrected = (plain.landing - centres).norm(dim=-1), (corrected.landing - centres).norm(dim=-1)
+    # the correction's own error follows the rule for its small amplitude: about error_base alone
+    assert err_corrected.mean() < 0.5 * err_plain.mean()
+    assert err_corrected.std() < 0.5 * err_plain.std()
+    # one more suppressed step per saccade; the eye waits at the primary landing point during it
+    moving = corrective.flight_steps(corrected.amplitude.numpy(), CANVAS.spacing)
+    assert np.array_equal(corrected.flight.numpy(), moving + 1)
+    assert corrective.max_steps(12) == TIMING.max_steps(12) + 12
+    before = corrected.onset - 1  # the correction step of each saccade
+    assert (corrected.glimpse.gather(1, before) == -1).all()
+    # the first primary saccade starts where the plain one does, with the same error
+    torch.testing.assert_close(corrected.eye[torch.arange(2000), before[:, 0]], plain.landing[:, 0])
+    waiting = corrected.eye.gather(1, before[..., None].expand(-1, -1, 2))
+    assert np.array_equal(CANVAS.panel_at(waiting.numpy()), corrected.target.numpy())  # near the target
