@@ -186,8 +186,9 @@ class SaccadeTiming:
 class ScanPaths:
     """A batch of B scan paths with S fixations over T steps (tensors; pixels in canvas coordinates).
 
-    target (B, S) long: panel of each fixation; landing (B, S, 2) float: landing point; amplitude (B, S):
-    saccade length in pixels; flight (B, S) long: steps in flight before each fixation; onset (B, S)
+    target (B, S) long: panel of each fixation; landing (B, S, 2) float: where the glimpse is taken (after
+    the corrective saccade, if any); amplitude (B, S): length of the primary saccade in pixels; flight
+    (B, S) long: steps in flight before each fixation (a correction step included); onset (B, S)
     long: first step of each fixation; duration (B, S) long: its steps; eye (B, T, 2) float: eye
     position per step; glimpse (B, T) long: fixation seen at each step, -1 in flight (suppressed) and
     after the end; length (B,) long: steps used. The first `n_initial` fixations are the initial phase.
