@@ -117,7 +117,8 @@ class SaccadicNet(nn.Module):
     layers), recurrent, soft, tau, train_decay, bias_init (negative: the threshold is −b), surrogate,
     surrogate_scale; readout_tau, readout_g. Scan path: policy, n_initial, fixation_steps, flight_gain,
     max_flight, error_base, error_gain, corrective (a corrective saccade after each primary one, see
-    `SaccadeTiming`); seed (training-mode stream), eval_seed.
+    `SaccadeTiming`); seed (training-mode stream), eval_seed. Training: initial_gradient (False: the
+    encoder learns from the evaluation glimpses only, see `encode`).
     """
 
     # arguments added after runs had been saved, with the values those runs were trained with
@@ -153,6 +154,7 @@ class SaccadicNet(nn.Module):
         error_base: float = 0.02,
         error_gain: float = 0.04,
         corrective: bool = True,
+        initial_gradient: bool = True,
         seed: int = 0,
         eval_seed: int = 0,
     ) -> None:
@@ -167,7 +169,8 @@ class SaccadicNet(nn.Module):
             "readout_g": readout_g, "adaptation": adaptation, "compare_hidden": compare_hidden,
             "policy": policy, "n_initial": n_initial, "fixation_steps": fixation_steps,
             "flight_gain": flight_gain, "max_flight": max_flight, "error_base": error_base,
-            "error_gain": error_gain, "corrective": corrective, "seed": seed, "eval_seed": eval_seed,
+            "error_gain": error_gain, "corrective": corrective, "initial_gradient": initial_gradient,
+            "seed": seed, "eval_seed": eval_seed,
         }  # fmt: skip
         if not hidden:
             raise ValueError("the SNU core needs at least one layer")
@@ -219,6 +222,21 @@ class SaccadicNet(nn.Module):
         canvas = self.canvas.compose(panels, pad_to=self.retina.pad_multiple)
         return self.retina(canvas, paths.landing.to(panels.device))
 
+    def encode(self, glimpses: torch.Tensor, n_initial: int) -> torch.Tensor:
+        """(B, S, R, n, n) glimpses → (B, S, D) embeddings. With `initial_gradient` off, the glimpses of the
+        first `n_initial` (initial-phase) fixations are encoded without autograd while training, so the
+        encoder learns from the evaluation glimpses alone (the initial ones still set the reference of
+        `adapt`). The network is the same (in evaluation, the same numbers; in training, batch norm takes
+        the statistics of the two groups apart) and a training step takes 30 to 40 % less time, but the
+        encoder learns less per puzzle: per second of training the two came out level (docs/tuning.md, session 6)."""
+        b, s = glimpses.shape[:2]
+        if self.config["initial_gradient"] or not (self.training and torch.is_grad_enabled()) or not n_initial:
+            return self.encoder(glimpses.flatten(0, 1)).reshape(b, s, -1)
+        with torch.no_grad():
+            initial = self.encoder(glimpses[:, :n_initial].flatten(0, 1)).reshape(b, n_initial, -1)
+        evaluation = self.encoder(glimpses[:, n_initial:].flatten(0, 1)).reshape(b, s - n_initial, -1)
+        return torch.cat([initial, evaluation], 1)
+
     def adapt(self, embeddings: torch.Tensor) -> torch.Tensor:
         """(B, S, D) → (B, S, D): an adapting input population that signals what is new — each fixation's
         embedding minus the mean of the earlier fixations' ("mean"), or that deviation divided by their
@@ -269,9 +287,8 @@ class SaccadicNet(nn.Module):
     def _run(self, panels: torch.Tensor, paths: ScanPaths, keep: bool) -> Recording | torch.Tensor:
         if panels.dim() != 4 or panels.shape[1] != N_PANELS:
             raise ValueError(f"expected panels (B, {N_PANELS}, H, W), got {tuple(panels.shape)}")
-        b = panels.shape[0]
         g = self.glimpses(panels, paths)  # (B, S, R, n, n)
-        emb = self.encoder(g.flatten(0, 1)).reshape(b, g.shape[1], -1)
+        emb = self.encode(g, paths.n_initial)
         inputs = self.core_inputs(emb, paths)
         logit, spikes, membranes = self.core(inputs)
         mask = paths.eval_mask().to(panels.device)

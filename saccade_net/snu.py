@@ -14,7 +14,8 @@ One SNU layer of n neurons, in discrete time steps of length dt:
 - H (recurrence) is optional; the layer has no other bias.
 
 The state (s, y) is explicit: `step(x, state) -> (y, state)`; `forward` runs a whole sequence (B, T, I)
-and can also return the membrane potentials. `current` (W x) is split from `update` (the rest) so that
+and can also return the membrane potentials (with hand-written backpropagation through time, `snu_bptt`;
+`update` is the same step for autograd). `current` (W x) is split from `update` (the rest) so that
 the input current of a whole sequence is one matrix product and so that a replay can feed currents.
 """
 
@@ -25,6 +26,8 @@ from typing import NamedTuple
 
 import torch
 from torch import nn
+
+from .snu_bptt import SNUSpec, snu_sequence
 
 # ----------------------------------------------------------------------------------- surrogate gradients
 
@@ -199,16 +202,17 @@ class SNU(nn.Module):
             if x.shape[1]:
                 state = SNUState(s_seq[:, -1], y_seq[:, -1])
             return (y_seq, s_seq, state) if return_membrane else (y_seq, state)
-        ys, ss = [], []
-        for current in currents.unbind(1):  # unbind, not currents[:, t]: its backward is one stack, not T zero-fills
-            y, state = self.update(current, state, leak)
-            ys.append(y)
-            ss.append(state.s)
-        y_seq = torch.stack(ys, 1) if ys else currents.new_zeros(x.shape[0], 0, self.out_features)
-        if return_membrane:
-            s_seq = torch.stack(ss, 1) if ss else y_seq
-            return y_seq, s_seq, state
-        return y_seq, state
+        if not x.shape[1]:
+            empty = currents.new_zeros(x.shape[0], 0, self.out_features)
+            return (empty, empty, state) if return_membrane else (empty, state)
+        h_weight = None if self.H is None else self.H.weight
+        y_seq, s_seq = snu_sequence(currents, h_weight, self.b, leak, state.s, state.y, self.spec())
+        state = SNUState(s_seq[:, -1], y_seq[:, -1])
+        return (y_seq, s_seq, state) if return_membrane else (y_seq, state)
+
+    def spec(self) -> SNUSpec:
+        """The layer's non-tensor settings for `snu_sequence`."""
+        return SNUSpec(self.soft, self.g == "relu", self.detach_reset, SURROGATES[self.surrogate], self.surrogate_scale)
 
     def extra_repr(self) -> str:
         kind = "soft" if self.soft else f"spiking, surrogate={self.surrogate}({self.surrogate_scale})"

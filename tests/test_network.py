@@ -183,3 +183,39 @@ def test_a_saved_config_keeps_the_behaviour_it_was_trained_with():
     assert build_model("saccadic", saved, saved=True).config["corrective"] is False
     new = SaccadicNet(**TINY).config["corrective"]
     assert build_model("saccadic", dict(TINY)).config["corrective"] is new  # a new run: today's default
+
+
+def test_without_initial_gradient_the_encoder_learns_from_evaluation_glimpses_only(panels):
+    config = {**TINY, "batch_norm": False}  # batch statistics would differ between the two ways
+    target = torch.tensor([0, 1, 2, 3, 4])
+
+    def encoder_grads(model: SaccadicNet, embed) -> tuple[torch.Tensor, list[torch.Tensor]]:
+        model.zero_grad()
+        paths = model.sample_paths(len(panels), seed=1)
+        emb = embed(model, model.glimpses(panels, paths), paths.n_initial)
+        logit, _, _ = model.core(model.core_inputs(emb, paths))
+        scores = model.panel_scores(logit, paths.eval_mask())
+        F.cross_entropy(scores, target).backward()
+        return scores.detach(), [p.grad.clone() for p in model.encoder.parameters()]
+
+    def whole(model: SaccadicNet, g: torch.Tensor, n: int) -> torch.Tensor:
+        return model.encoder(g.flatten(0, 1)).reshape(*g.shape[:2], -1)
+
+    def detached_initial(model: SaccadicNet, g: torch.Tensor, n: int) -> torch.Tensor:  # the reference
+        emb = whole(model, g, n)
+        return torch.cat([emb[:, :n].detach(), emb[:, n:]], 1)
+
+    torch.manual_seed(0)
+    model = SaccadicNet(**config, initial_gradient=False)
+    scores, fast = encoder_grads(model, lambda m, g, n: m.encode(g, n))
+    ref_scores, reference = encoder_grads(model, detached_initial)
+    _, full = encoder_grads(model, whole)
+    torch.testing.assert_close(scores, ref_scores)
+    for a, b, c in zip(fast, reference, full, strict=True):
+        torch.testing.assert_close(a, b)
+        assert not torch.allclose(a, c)  # the initial glimpses' share is really missing
+    model.eval()
+    with torch.no_grad():  # in evaluation both settings are one network
+        other = SaccadicNet(**config).eval()
+        other.load_state_dict(model.state_dict())
+        torch.testing.assert_close(model(panels), other(panels))
