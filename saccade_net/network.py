@@ -228,7 +228,8 @@ class SaccadicNet(nn.Module):
         encoder learns from the evaluation glimpses alone (the initial ones still set the reference of
         `adapt`). The network is the same (in evaluation, the same numbers; in training, batch norm takes
         the statistics of the two groups apart) and a training step takes 30 to 40 % less time, but the
-        encoder learns less per puzzle: per second of training the two came out level (docs/tuning.md, session 6)."""
+        encoder learns so much less per puzzle that it comes out no better per second of training (off by
+        default; docs/tuning.md, session 6)."""
         b, s = glimpses.shape[:2]
         if self.config["initial_gradient"] or not (self.training and torch.is_grad_enabled()) or not n_initial:
             return self.encoder(glimpses.flatten(0, 1)).reshape(b, s, -1)
