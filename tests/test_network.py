@@ -219,3 +219,13 @@ def test_without_initial_gradient_the_encoder_learns_from_evaluation_glimpses_on
         other = SaccadicNet(**config).eval()
         other.load_state_dict(model.state_dict())
         torch.testing.assert_close(model(panels), other(panels))
+
+
+def test_evaluation_in_chunks_gives_the_scores_of_one_pass(panels):
+    model = SaccadicNet(**TINY).eval()
+    model.INFERENCE_CHUNK = 2  # five puzzles: chunks of 2, 2 and 1
+    paths = model.sample_paths(len(panels), seed=4)
+    with torch.no_grad():
+        whole = model._run(panels, paths, keep=False)
+        torch.testing.assert_close(model(panels, paths=paths), whole)
+    assert model(panels, paths=paths).requires_grad  # with autograd: one pass, as in training
