@@ -66,7 +66,8 @@ class _SNUSequence(torch.autograd.Function):
         leak_gate = leak * gate  # ∂v_t/∂s_{t−1}
         dv_seq = torch.empty_like(s_seq)
         dy_seq = torch.empty_like(s_seq)  # ∂L/∂y_t in all, for b's gradient
-        dy_carry = torch.zeros_like(y0)  # ∂L/∂y_t from step t + 1
+        no_recurrence = torch.zeros_like(y0)
+        dy_carry = no_recurrence  # ∂L/∂y_t from step t + 1
         ds_carry = torch.zeros_like(s0)  # ∂L/∂s_t from step t + 1
         for t in range(s_seq.shape[0] - 1, -1, -1):
             dy = torch.add(gy[t], dy_carry, out=dy_seq[t])
@@ -75,7 +76,7 @@ class _SNUSequence(torch.autograd.Function):
                 ds = ds + gs[t]
             dv = torch.mul(ds, relu_mask[t], out=dv_seq[t]) if relu_mask is not None else dv_seq[t].copy_(ds)
             ds_carry = dv * leak_gate[t]
-            dy_carry = dv @ h_weight if h_weight is not None else torch.zeros_like(dv)
+            dy_carry = dv @ h_weight if h_weight is not None else no_recurrence
             if not spec.detach_reset:
                 dy_carry = dy_carry - dv * leak * s_prev[t]
         needs = ctx.needs_input_grad
