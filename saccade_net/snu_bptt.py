@@ -64,6 +64,7 @@ class _SNUSequence(torch.autograd.Function):
         gy = torch.zeros_like(s_seq) if grad_y is None else grad_y.transpose(0, 1)
         gs = None if grad_s is None else grad_s.transpose(0, 1)
         leak_gate = leak * gate  # ∂v_t/∂s_{t−1}
+        leak_s = None if spec.detach_reset else leak * s_prev  # −∂v_t/∂y_{t−1} through the reset gate
         dv_seq = torch.empty_like(s_seq)
         dy_seq = torch.empty_like(s_seq)  # ∂L/∂y_t in all, for b's gradient
         no_recurrence = torch.zeros_like(y0)
@@ -77,8 +78,8 @@ class _SNUSequence(torch.autograd.Function):
             dv = torch.mul(ds, relu_mask[t], out=dv_seq[t]) if relu_mask is not None else dv_seq[t].copy_(ds)
             ds_carry = dv * leak_gate[t]
             dy_carry = dv @ h_weight if h_weight is not None else no_recurrence
-            if not spec.detach_reset:
-                dy_carry = dy_carry - dv * leak * s_prev[t]
+            if leak_s is not None:
+                dy_carry = torch.addcmul(dy_carry, dv, leak_s[t], value=-1.0)
         needs = ctx.needs_input_grad
         d_h = dv_seq.flatten(0, 1).t() @ y_prev.flatten(0, 1) if h_weight is not None and needs[1] else None
         d_b = (dy_seq * dh).sum((0, 1)) if needs[2] else None
