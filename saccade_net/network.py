@@ -69,7 +69,7 @@ class GlimpseEncoder(nn.Module):
             layers.append(nn.Conv2d(c_in, c, k, stride=2, padding=k // 2, bias=not batch_norm))
             if batch_norm:
                 layers.append(nn.BatchNorm2d(c))
-            layers.append(nn.ReLU())
+            layers.append(nn.ReLU(inplace=True))
             c_in, side = c, (side + 1) // 2
         self.conv = nn.Sequential(*layers).to(memory_format=torch.channels_last)  # faster on CPU
         self.fc = nn.Linear(c_in * side * side, embed_dim)
@@ -257,24 +257,59 @@ class SaccadicNet(nn.Module):
             dev = dev / torch.sqrt((sq - mean**2).clamp(min=0) + 0.1)
         return torch.cat([torch.zeros_like(dev[:, :1]), dev[:, 1:]], 1)
 
+    def fixation_features(self, embeddings: torch.Tensor) -> torch.Tensor:
+        """(B, S, D) embeddings → the glimpse's part of the core input per fixation: the embedding and, with
+        `adaptation`, its deviation from the earlier ones (B, S, D or 2D)."""
+        if self.config["adaptation"] == "none":
+            return embeddings
+        return torch.cat([embeddings, self.adapt(embeddings)], -1)
+
+    @staticmethod
+    def per_step(per_fixation: torch.Tensor, paths: ScanPaths) -> torch.Tensor:
+        """(B, S, F) values per fixation → (B, T, F) per step: the fixation's value while the eye rests on
+        it, zero in flight (saccadic suppression)."""
+        b, s, f = per_fixation.shape
+        padded = torch.cat([per_fixation, per_fixation.new_zeros(b, 1, f)], 1)  # index s: in flight
+        glimpse = paths.glimpse.to(per_fixation.device)
+        index = torch.where(glimpse >= 0, glimpse, s)[..., None].expand(-1, -1, f)
+        return padded.gather(1, index)
+
+    def eye_units(self, paths: ScanPaths, like: torch.Tensor) -> torch.Tensor:
+        """(B, T, 2) eye position per step in unit coordinates, on `like`'s device and dtype."""
+        return self.canvas.to_unit(paths.eye.to(like.device, like.dtype))
+
     def core_inputs(self, embeddings: torch.Tensor, paths: ScanPaths) -> torch.Tensor:
         """(B, S, D) embeddings per fixation → (B, T, n_input) core input per step: the embedding of the
         fixation seen (zero in flight), with `adaptation` its deviation from the earlier ones, and the
         eye position in unit coordinates."""
-        if self.config["adaptation"] != "none":
-            embeddings = torch.cat([embeddings, self.adapt(embeddings)], -1)
-        glimpse = paths.glimpse.to(embeddings.device)
-        index = glimpse.clamp(min=0)[..., None].expand(-1, -1, embeddings.shape[-1])
-        seen = embeddings.gather(1, index) * (glimpse >= 0)[..., None].to(embeddings.dtype)
-        eye = self.canvas.to_unit(paths.eye.to(embeddings.device, embeddings.dtype))
-        return torch.cat([seen, eye], dim=-1)
+        seen = self.per_step(self.fixation_features(embeddings), paths)
+        return torch.cat([seen, self.eye_units(paths, embeddings)], dim=-1)
 
-    def core(self, inputs: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor], list[torch.Tensor]]:
-        """The SNU core on explicit inputs (B, T, D + 2) → readout logits (B, T), spikes and membranes
-        per layer. Layers have no top-down connections, so each runs over the whole sequence in turn."""
+    def first_currents(self, embeddings: torch.Tensor, paths: ScanPaths) -> torch.Tensor:
+        """The first SNU layer's input current W x_t (B, T, n_1) for the x_t of `core_inputs`, computed
+        more cheaply: the glimpse's part of x_t is constant during a fixation and zero in flight, so its
+        current is computed once per fixation (12) and repeated over the steps (about 50), and only the
+        eye's two columns per step. The same numbers up to float rounding."""
+        features = self.fixation_features(embeddings)
+        weight = self.layers[0].W.weight  # (n_1, n_input): glimpse columns, then the eye's two
+        d = features.shape[-1]
+        glimpse_current = self.per_step(features @ weight[:, :d].T, paths)
+        return glimpse_current + self.eye_units(paths, embeddings) @ weight[:, d:].T
+
+    def core(
+        self, inputs: torch.Tensor | None = None, currents: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, list[torch.Tensor], list[torch.Tensor]]:
+        """The SNU core on explicit inputs (B, T, D + 2), or on the first layer's input currents (B, T,
+        n_1) of `first_currents` → readout logits (B, T), spikes and membranes per layer. Layers have no
+        top-down connections, so each runs over the whole sequence in turn."""
+        if (inputs is None) == (currents is None):
+            raise ValueError("pass the core's inputs or the first layer's currents, not both")
         x, spikes, membranes = inputs, [], []
-        for layer in self.layers:
-            x, s, _ = layer(x, return_membrane=True)
+        for i, layer in enumerate(self.layers):
+            if i == 0 and currents is not None:
+                x, s, _ = layer.integrate(currents, return_membrane=True)
+            else:
+                x, s, _ = layer(x, return_membrane=True)
             spikes.append(x)
             membranes.append(s)
         _, s_out, _ = self.readout(x, return_membrane=True)
@@ -293,12 +328,12 @@ class SaccadicNet(nn.Module):
             raise ValueError(f"expected panels (B, {N_PANELS}, H, W), got {tuple(panels.shape)}")
         g = self.glimpses(panels, paths)  # (B, S, R, n, n)
         emb = self.encode(g, paths.n_initial)
-        inputs = self.core_inputs(emb, paths)
-        logit, spikes, membranes = self.core(inputs)
+        logit, spikes, membranes = self.core(currents=self.first_currents(emb, paths))
         mask = paths.eval_mask().to(panels.device)
         scores = self.panel_scores(logit, mask)
         if not keep:
             return scores
+        inputs = self.core_inputs(emb, paths)
         return Recording(scores, paths, g, inputs, spikes, membranes, logit, torch.sigmoid(logit), mask)
 
     def forward(

@@ -73,12 +73,42 @@ class Retina:
             if pool != img_pool:  # pool the previous ring's image where the factors nest (an exact average)
                 base, base_pool = (img, img_pool) if pool % img_pool == 0 else (canvas_img, 1)
                 img, img_pool = avg_pool(base, pool // base_pool), pool
+            if abs(spacing - pool) < 1e-9:  # one sample per pooled pixel (the default rings): a blended crop
+                origin = points / pool - 0.5 - (n - 1) / 2  # the first sample, in pooled pixel indices
+                sample_unit_grid(img, origin, n, out=out[:, :, r])
+                continue
             step = offsets * spacing
             local = torch.stack(torch.meshgrid(step, step, indexing="xy"), dim=-1) * scale  # (n, n, 2): (x, y)
             grid = (centre + local).reshape(b, g * n, n, 2)
             sampled = F.grid_sample(img, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
             out[:, :, r] = sampled.reshape(b, g, n, n)
         return out
+
+
+def sample_unit_grid(img: torch.Tensor, origin: torch.Tensor, n: int, out: torch.Tensor | None = None) -> torch.Tensor:
+    """Bilinear samples (B, G, n, n) of `img` (B, 1, H, W) on grids of unit spacing whose first sample
+    lies at `origin` (B, G, 2), (x, y) in pixel indices (pixel centres at integers), zero outside the
+    image: the numbers of `F.grid_sample` for such grids, computed as one (n + 1)² crop per glimpse (an
+    index into a strided view of all windows, no per-sample coordinates) blended by the glimpse's two
+    sub-pixel fractions. Written into `out` if given."""
+    b = img.shape[0]
+    start = origin.floor()
+    frac = (origin - start)[..., None, None]  # (B, G, 2, 1, 1)
+    start = start.long()
+    h, w = img.shape[-2:]
+    # zero margins where a crop reaches beyond the image (only as wide as needed)
+    low = (-start.amin((0, 1))).clamp(min=0)
+    high = (start.amax((0, 1)) + n - torch.tensor([w - 1, h - 1])).clamp(min=0)
+    if (low > 0).any() or (high > 0).any():
+        img = F.pad(img, (int(low[0]), int(high[0]), int(low[1]), int(high[1])))
+        start = start + low
+        h, w = img.shape[-2:]
+    img = img.reshape(b, h, w).contiguous()
+    sb, sh, sw = img.stride()
+    windows = img.as_strided((b, h - n, w - n, n + 1, n + 1), (sb, sh, sw, sh, sw))
+    crop = windows[torch.arange(b)[:, None], start[..., 1], start[..., 0]]  # (B, G, n + 1, n + 1)
+    crop = torch.lerp(crop[..., :-1], crop[..., 1:], frac[:, :, 0])
+    return torch.lerp(crop[..., :-1, :], crop[..., 1:, :], frac[:, :, 1], out=out)
 
 
 def avg_pool(img: torch.Tensor, k: int) -> torch.Tensor:

@@ -192,18 +192,24 @@ class SNU(nn.Module):
     ) -> tuple[torch.Tensor, SNUState] | tuple[torch.Tensor, torch.Tensor, SNUState]:
         """A sequence x (B, T, in) → outputs y (B, T, out) and the final state; with return_membrane also
         s (B, T, out), the membrane after each step (the logit of a soft unit is s + b)."""
+        return self.integrate(self.current(x), state, return_membrane)
+
+    def integrate(
+        self, currents: torch.Tensor, state: SNUState | None = None, return_membrane: bool = False
+    ) -> tuple[torch.Tensor, SNUState] | tuple[torch.Tensor, torch.Tensor, SNUState]:
+        """`forward` from the input currents W x (B, T, out) instead of x: for callers that can compute
+        them more cheaply (e.g. once per fixation rather than once per step)."""
         if state is None:
-            state = self.initial_state(x.shape[0], x.device, x.dtype)
-        currents = self.current(x)
+            state = self.initial_state(currents.shape[0], currents.device, currents.dtype)
         leak = self.leak()
         if self.H is None and not leak.requires_grad and not leak.any():  # memoryless (τ = 1): no loop needed
             s_seq = torch.relu(currents) if self.g == "relu" else currents
             y_seq = self.activation(s_seq + self.b)
-            if x.shape[1]:
+            if currents.shape[1]:
                 state = SNUState(s_seq[:, -1], y_seq[:, -1])
             return (y_seq, s_seq, state) if return_membrane else (y_seq, state)
-        if not x.shape[1]:
-            empty = currents.new_zeros(x.shape[0], 0, self.out_features)
+        if not currents.shape[1]:
+            empty = currents.new_zeros(currents.shape[0], 0, self.out_features)
             return (empty, empty, state) if return_membrane else (empty, state)
         h_weight = None if self.H is None else self.H.weight
         y_seq, s_seq = snu_sequence(currents, h_weight, self.b, leak, state.s, state.y, self.spec())

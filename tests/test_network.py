@@ -106,6 +106,33 @@ def test_record_is_consistent_with_forward(panels, adaptation):
     assert [m.shape for m in membranes] == [s.shape for s in spikes]
 
 
+def test_first_layer_currents_per_fixation_equal_those_of_the_inputs_per_step(panels):
+    """`first_currents` (the glimpse's current once per fixation) gives W x_t of `core_inputs`, and the
+    same gradients for every parameter."""
+    torch.manual_seed(0)
+    model = SaccadicNet(**TINY)
+    paths = model.sample_paths(panels.shape[0], seed=1)
+
+    def run(per_fixation: bool) -> tuple[torch.Tensor, list[torch.Tensor]]:
+        model.zero_grad()
+        emb = model.encode(model.glimpses(panels, paths), paths.n_initial)
+        if per_fixation:
+            currents = model.first_currents(emb, paths)
+        else:
+            currents = model.layers[0].current(model.core_inputs(emb, paths))
+        logit, _, _ = model.core(currents=currents)
+        (logit * torch.linspace(-1, 1, logit.shape[1])).sum().backward()
+        return currents.detach(), [p.grad.clone() for p in model.parameters()]
+
+    per_step, grads_step = run(False)
+    per_fixation, grads_fixation = run(True)
+    torch.testing.assert_close(per_fixation, per_step)
+    for a, b in zip(grads_fixation, grads_step, strict=True):
+        torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-6)
+    with pytest.raises(ValueError, match="not both"):
+        model.core(per_step, currents=per_step)
+
+
 def test_scan_path_randomness_is_controlled(panels):
     torch.manual_seed(0)
     model = SaccadicNet(**TINY)

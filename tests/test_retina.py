@@ -3,9 +3,10 @@
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as F
 
 from saccade_net.canvas import N_PANELS, Canvas
-from saccade_net.retina import Retina
+from saccade_net.retina import Retina, sample_unit_grid
 
 CANVAS = Canvas(100)
 
@@ -144,3 +145,20 @@ def test_a_wide_fovea_is_the_pooled_panel_at_its_own_resolution(panels):
     torch.testing.assert_close(g[:, 0, 0], pooled, rtol=0, atol=1e-12)
     with pytest.raises(ValueError):
         Retina(CANVAS, fovea_field=-1.0)
+
+
+def test_unit_grid_sampling_equals_grid_sample_at_any_landing_point():
+    """The crop-and-blend path (rings with one sample per pooled pixel) gives `F.grid_sample`'s numbers
+    for sub-pixel origins, inside the image, across its borders and wholly outside it."""
+    g = torch.Generator().manual_seed(1)
+    img = torch.rand(2, 1, 30, 45, generator=g, dtype=torch.float64)
+    n = 8
+    origin = torch.rand(2, 9, 2, generator=g, dtype=torch.float64) * torch.tensor([60.0, 44.0]) - 12
+    origin[0, 0] = torch.tensor([3.0, 4.0])  # integer: an exact crop
+    k = torch.arange(n, dtype=torch.float64)
+    xy = origin[:, :, None, None, :] + torch.stack(torch.meshgrid(k, k, indexing="xy"), -1)  # pixel indices
+    grid = (2 * xy + 1) / torch.tensor([45.0, 30.0]) - 1  # grid_sample's coordinates (align_corners=False)
+    ref = F.grid_sample(img, grid.reshape(2, 9 * n, n, 2), align_corners=False).reshape(2, 9, n, n)
+    got = sample_unit_grid(img, origin, n)
+    torch.testing.assert_close(got, ref, rtol=0, atol=1e-12)
+    assert torch.equal(got[0, 0], img[0, 0, 4 : 4 + n, 3 : 3 + n])
