@@ -303,7 +303,7 @@ class SaccadicNet(nn.Module):
         n_1) of `first_currents` → readout logits (B, T), spikes and membranes per layer. Layers have no
         top-down connections, so each runs over the whole sequence in turn."""
         if (inputs is None) == (currents is None):
-            raise ValueError("pass the core's inputs or the first layer's currents, not both")
+            raise ValueError("pass either the core's inputs or the first layer's currents")
         x, spikes, membranes = inputs, [], []
         for i, layer in enumerate(self.layers):
             if i == 0 and currents is not None:

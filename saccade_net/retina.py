@@ -12,8 +12,11 @@ sensor of Mnih et al. 2014); only the spacing between samples differs:
   also the neighbouring panels. Where one ring's pool is a multiple of the previous one's (2 and 8 for
   the defaults: 2.5 and 8 pixels between samples), it is pooled from the previous ring's image.
 
-All glimpses of a batch and all fixations come out of one `F.grid_sample` per ring (no loop over
-samples or fixations). Everything outside the canvas reads as blank paper (0).
+All glimpses of a batch and all fixations come out of one operation per ring (no loop over samples or
+fixations): `F.grid_sample`, or, where a ring takes one sample per pooled pixel (the defaults: 2 px per
+sample on the canvas pooled by 2, 6 on the canvas pooled by 6), one crop per glimpse blended by its
+sub-pixel offset (`sample_unit_grid`, the same numbers, faster). Everything outside the canvas reads as
+blank paper (0).
 """
 
 from __future__ import annotations
@@ -98,7 +101,7 @@ def sample_unit_grid(img: torch.Tensor, origin: torch.Tensor, n: int, out: torch
     h, w = img.shape[-2:]
     # zero margins where a crop reaches beyond the image (only as wide as needed)
     low = (-start.amin((0, 1))).clamp(min=0)
-    high = (start.amax((0, 1)) + n - torch.tensor([w - 1, h - 1])).clamp(min=0)
+    high = (start.amax((0, 1)) + n - start.new_tensor([w - 1, h - 1])).clamp(min=0)
     if (low > 0).any() or (high > 0).any():
         img = F.pad(img, (int(low[0]), int(high[0]), int(low[1]), int(high[1])))
         start = start + low
@@ -106,7 +109,7 @@ def sample_unit_grid(img: torch.Tensor, origin: torch.Tensor, n: int, out: torch
     img = img.reshape(b, h, w).contiguous()
     sb, sh, sw = img.stride()
     windows = img.as_strided((b, h - n, w - n, n + 1, n + 1), (sb, sh, sw, sh, sw))
-    crop = windows[torch.arange(b)[:, None], start[..., 1], start[..., 0]]  # (B, G, n + 1, n + 1)
+    crop = windows[torch.arange(b, device=img.device)[:, None], start[..., 1], start[..., 0]]  # (B, G, n + 1, n + 1)
     crop = torch.lerp(crop[..., :-1], crop[..., 1:], frac[:, :, 0])
     return torch.lerp(crop[..., :-1, :], crop[..., 1:, :], frac[:, :, 1], out=out)
 

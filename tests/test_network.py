@@ -129,8 +129,9 @@ def test_first_layer_currents_per_fixation_equal_those_of_the_inputs_per_step(pa
     torch.testing.assert_close(per_fixation, per_step)
     for a, b in zip(grads_fixation, grads_step, strict=True):
         torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-6)
-    with pytest.raises(ValueError, match="not both"):
-        model.core(per_step, currents=per_step)
+    for wrong in ({"inputs": per_step, "currents": per_step}, {}):
+        with pytest.raises(ValueError, match="either"):
+            model.core(**wrong)
 
 
 def test_scan_path_randomness_is_controlled(panels):
