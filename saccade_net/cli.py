@@ -92,6 +92,18 @@ def parse_riddles(spec: str | None) -> list[int]:
     return sorted(ids)
 
 
+def parse_riddle_counts(flag: str, specs: list[str], key: str, example: str) -> list[dict]:
+    """Entries of --focus / --oversample: "RIDDLES:N" (riddles as ids, names, families or all) →
+    [{"riddles": [ids], key: N}], as TrainConfig stores them."""
+    entries = []
+    for spec in specs:
+        riddles, _, count = spec.rpartition(":")
+        if not riddles or not count.strip().isdigit():
+            raise UsageError(f"{flag} {spec!r}: expected RIDDLES:{key.upper()}, e.g. {example}")
+        entries.append({"riddles": parse_riddles(riddles), key: int(count)})
+    return entries
+
+
 def set_threads(threads: int | None) -> None:
     if threads is not None:
         if threads < 1:
@@ -146,6 +158,10 @@ def train_settings(args: argparse.Namespace, stored: dict | None) -> dict:
     }
     if "exclude_riddles" in given:
         given["exclude_riddles"] = parse_riddles(given["exclude_riddles"])
+    if "focus" in given:
+        given["focus"] = parse_riddle_counts("--focus", given["focus"], "puzzles", "chiral:64000")
+    if "oversample" in given:
+        given["oversample"] = parse_riddle_counts("--oversample", given["oversample"], "weight", "chiral:5")
     defaults = {**TrainConfig().to_dict(), "threads": None, "limit_train": 0, "val_limit": 0, "exclude_riddles": []}
     if stored is None:
         return {**defaults, **given}
@@ -459,6 +475,16 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument(
         "--exclude-riddles", metavar="SPEC", help="train without these riddles: ids, names or families, comma-separated"
     )
+    t.add_argument(
+        "--focus", action="append", metavar="RIDDLES:PUZZLES",
+        help="before the epochs, train on these riddles alone (ids, names, families or all) for this many "
+        "puzzles; repeat for phases in order, e.g. --focus chiral:64000",
+    )  # fmt: skip
+    t.add_argument(
+        "--oversample", action="append", metavar="RIDDLES:WEIGHT",
+        help="in the epochs, draw the puzzles of these riddles WEIGHT times as often (an integer); repeatable, "
+        "e.g. --oversample chiral:5",
+    )  # fmt: skip
     t.add_argument("--budget-minutes", type=float, help="stop cleanly after this much wall-clock time")
     t.add_argument(
         "--schedule-over",

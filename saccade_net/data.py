@@ -147,11 +147,18 @@ def derive_seed(seed: int, *keys: int) -> int:
 EPOCH_ORDER_KEY = 1  # keeps the epoch-order stream apart from other streams derived from the seed
 
 
-def epoch_order(n: int, seed: int, epoch: int) -> torch.Tensor:
+def epoch_order(n: int, seed: int, epoch: int, repeats: torch.Tensor | None = None) -> torch.Tensor:
     """The shuffled order of the n training puzzles in one epoch: a function of (seed, epoch) only,
-    so a resumed run draws exactly the batches an uninterrupted one would."""
+    so a resumed run draws exactly the batches an uninterrupted one would.
+
+    `repeats` (n ints ≥ 1) oversamples: puzzle i enters the shuffle repeats[i] times and the epoch
+    keeps the first n draws (so some puzzles of the others wait for a later epoch). All ones give the
+    plain permutation."""
     gen = torch.Generator().manual_seed(derive_seed(seed, EPOCH_ORDER_KEY, epoch))
-    return torch.randperm(n, generator=gen)
+    if repeats is None:
+        return torch.randperm(n, generator=gen)
+    pool = torch.repeat_interleave(torch.arange(n), repeats)
+    return pool[torch.randperm(len(pool), generator=gen)][:n]
 
 
 def batches_per_epoch(n: int, batch_size: int) -> int:

@@ -2,7 +2,9 @@
 
 AdamW with cross-entropy against the odd slot; the learning rate warms up linearly and then follows
 a cosine to `min_lr_ratio` over the planned steps (or over the time budget, whichever runs out
-first, with `schedule_over="budget"`). Validation runs after every epoch and every `val_every`
+first, with `schedule_over="budget"`). Focus phases (curriculum.py), if any, come first: batches from a
+few riddles only, for a set number of puzzles each; riddles can also be oversampled in the epochs.
+Validation runs after every epoch and every `val_every`
 training puzzles; each point is a line of RUN/metrics.jsonl and a point of RUN/curves.png.
 
 Stopping: at the end of the planned epochs, when the wall-clock budget is spent, or on SIGINT or
@@ -40,6 +42,7 @@ from tqdm import tqdm
 
 from . import checkpoint
 from .augment import MODES, augment, draw
+from .curriculum import check_phases, phase_order, phases_from_config, puzzle_repeats
 from .curves import THRESHOLDS, first_reaching, plot_curves, read_metrics
 from .data import Puzzles, batches_per_epoch, epoch_order
 from .distributed import SINGLE, World, all_max, all_sum, loss_weight, rank_slice, wrap_model
@@ -72,6 +75,8 @@ class TrainConfig:
     budget_minutes: float = 0.0  # wall-clock budget of the loop, validation included (0: none)
     schedule_over: str = "steps"  # "steps": the planned steps; "budget": whichever of steps or budget ends first
     augment: str = "order"  # none | order (shuffle the panels) | full (and flip/turn all six alike): augment.py
+    focus: list = field(default_factory=list)  # focus phases before the epochs: [{"riddles": [ids], "puzzles": n}]
+    oversample: list = field(default_factory=list)  # riddles drawn more often in the epochs: [{"riddles": [ids], "weight": w}]
     seed: int = 0
     device: str = "cpu"
     eval_batch_size: int = 256
@@ -90,6 +95,8 @@ class TrainConfig:
             raise ValueError(f"schedule_over must be 'steps' or 'budget', got {self.schedule_over!r}")
         if self.schedule_over == "budget" and not self.budget_minutes:
             raise ValueError("schedule_over='budget' needs a budget")
+        phases_from_config(self.focus)  # these two raise ValueError on a malformed entry
+        puzzle_repeats(torch.zeros(0, dtype=torch.long), self.oversample)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -99,6 +106,8 @@ class TrainConfig:
 class Progress:
     """Where a run stands; saved in every checkpoint and restored on resume."""
 
+    focus_phase: int = 0  # current focus phase (0-based; len(focus) once they are done)
+    focus_batch: int = 0  # next batch within the focus phase
     epoch: int = 0  # current epoch (0-based)
     batch: int = 0  # next batch within the epoch
     step: int = 0  # optimizer steps taken
@@ -203,7 +212,11 @@ class Trainer:
         self.run_dir = Path(run_dir)
         self.on_step = on_step
         self.steps_per_epoch = batches_per_epoch(len(train_set), cfg.batch_size)
-        self.total_steps = cfg.epochs * self.steps_per_epoch
+        self.focus = phases_from_config(cfg.focus)
+        check_phases(train_set.riddle, self.focus)
+        self.repeats = puzzle_repeats(train_set.riddle, cfg.oversample)
+        self.focus_steps = sum(phase.steps(cfg.batch_size) for phase in self.focus)
+        self.total_steps = self.focus_steps + cfg.epochs * self.steps_per_epoch
         self.optimizer = make_optimizer(self.model, cfg)
         self.progress = Progress(next_val_at=cfg.val_every)
         self.stop = StopFlag()
@@ -222,6 +235,7 @@ class Trainer:
             "kind": "linear warm-up, cosine",
             "total_steps": self.total_steps,
             "steps_per_epoch": self.steps_per_epoch,
+            "focus_steps": self.focus_steps,
             "warmup": self.cfg.warmup,
             "min_lr_ratio": self.cfg.min_lr_ratio,
             "schedule_over": self.cfg.schedule_over,
@@ -390,42 +404,25 @@ class Trainer:
         show = cfg.progress and self.world.is_main
         bar = tqdm(total=self.total_steps, initial=p.step, unit="step", disable=not show, dynamic_ncols=True)
         with self.stop, bar:
+            while p.focus_phase < len(self.focus) and not p.stop_reason:
+                phase = self.focus[p.focus_phase]
+                order = phase_order(self.train_set.riddle, phase, cfg.seed, p.focus_phase)
+                self._train_batches(order, phase.steps(cfg.batch_size), "focus_batch", bar)
+                if p.stop_reason:
+                    break
+                p.focus_phase += 1
+                p.focus_batch = 0
+                self._end_of_pass()
             while p.epoch < cfg.epochs and not p.stop_reason:
-                order = epoch_order(n, cfg.seed, p.epoch)
-                while p.batch < self.steps_per_epoch:
-                    p.stop_reason = self.agreed_stop_reason()
-                    if p.stop_reason:
-                        break
-                    idx = order[p.batch * cfg.batch_size : (p.batch + 1) * cfg.batch_size]
-                    start = time.perf_counter()
-                    loss = self.train_step(idx)
-                    p.train_time_s += time.perf_counter() - start
-                    p.step += 1
-                    p.batch += 1
-                    p.puzzles_seen += len(idx)
-                    p.loss_sum += loss * len(idx)
-                    p.loss_count += len(idx)
-                    bar.update(1)
-                    if cfg.val_every and p.puzzles_seen >= p.next_val_at:
-                        self.validate("interval")
-                        while p.next_val_at <= p.puzzles_seen:
-                            p.next_val_at += cfg.val_every
-                    if p.step % 10 == 0 or p.last_val_step == p.step:
-                        postfix = {"loss": f"{loss:.3f}", "lr": f"{self.optimizer.param_groups[0]['lr']:.2e}"}
-                        if p.last_val_accuracy is not None:
-                            postfix["val"] = f"{p.last_val_accuracy:.3f}"
-                        bar.set_postfix(postfix, refresh=False)
-                    if self.on_step:
-                        self.on_step(self)
+                order = epoch_order(n, cfg.seed, p.epoch, self.repeats)
+                self._train_batches(order, self.steps_per_epoch, "batch", bar)
                 if p.stop_reason:
                     break
                 if p.last_val_step != p.step:
                     self.validate("epoch")
                 p.epoch += 1
                 p.batch = 0
-                p.wall_time_s = self.elapsed()
-                self.save_checkpoint()
-                self.write_curves()
+                self._end_of_pass()
             p.stop_reason = p.stop_reason or "completed"
             p.wall_time_s = self.elapsed()
             self.save_checkpoint()
@@ -434,6 +431,43 @@ class Trainer:
         if self.world.is_main:
             checkpoint.write_json(self.run_dir / SUMMARY_FILE, summary)
         return TrainResult(p.stop_reason, summary)
+
+    def _train_batches(self, order: torch.Tensor, steps: int, position: str, bar: tqdm) -> None:
+        """Train on the batches of `order` (a focus phase or an epoch) from Progress.`position` (the
+        field that counts its batches) to `steps`, validating on the way; return early on a stop."""
+        p, cfg = self.progress, self.cfg
+        while getattr(p, position) < steps:
+            p.stop_reason = self.agreed_stop_reason()
+            if p.stop_reason:
+                return
+            batch = getattr(p, position)
+            idx = order[batch * cfg.batch_size : (batch + 1) * cfg.batch_size]
+            start = time.perf_counter()
+            loss = self.train_step(idx)
+            p.train_time_s += time.perf_counter() - start
+            p.step += 1
+            setattr(p, position, batch + 1)
+            p.puzzles_seen += len(idx)
+            p.loss_sum += loss * len(idx)
+            p.loss_count += len(idx)
+            bar.update(1)
+            if cfg.val_every and p.puzzles_seen >= p.next_val_at:
+                self.validate("interval")
+                while p.next_val_at <= p.puzzles_seen:
+                    p.next_val_at += cfg.val_every
+            if p.step % 10 == 0 or p.last_val_step == p.step:
+                postfix = {"loss": f"{loss:.3f}", "lr": f"{self.optimizer.param_groups[0]['lr']:.2e}"}
+                if p.last_val_accuracy is not None:
+                    postfix["val"] = f"{p.last_val_accuracy:.3f}"
+                bar.set_postfix(postfix, refresh=False)
+            if self.on_step:
+                self.on_step(self)
+
+    def _end_of_pass(self) -> None:
+        """After a focus phase or an epoch: a checkpoint and the curves."""
+        self.progress.wall_time_s = self.elapsed()
+        self.save_checkpoint()
+        self.write_curves()
 
     def write_curves(self, force: bool = False) -> None:
         """Redraw RUN/curves.png; during training at most every CURVES_INTERVAL_S (drawing takes ~0.5 s,
