@@ -8,13 +8,14 @@ of puzzles; the phases run in order before the epochs over the whole training se
 learning-rate schedule. The order of a phase is a function of (seed, phase) alone, so a run
 interrupted inside a phase resumes with the batches an uninterrupted one draws.
 
-What a focus phase taught can fade in the mix, where those riddles are a few of 45; oversampling them
-there (each of their puzzles drawn `weight` times as often) keeps them.
+What a focus phase taught can fade in the mix, where those riddles are a few of 45 (oblique chirality
+dipped from 94 to 66 % before it rose again); oversampling them there (each of their puzzles drawn
+`weight` times as often) keeps them higher, at some cost to the other riddles.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import torch
 
@@ -40,9 +41,6 @@ class FocusPhase:
         """Optimizer steps of the phase (the last batch may be smaller)."""
         return -(-self.puzzles // batch_size)
 
-    def to_dict(self) -> dict:
-        return {**asdict(self), "riddles": list(self.riddles)}
-
 
 def phases_from_config(focus: list) -> list[FocusPhase]:
     """FocusPhases from TrainConfig.focus (dicts with riddles and puzzles, as stored in config.json)."""
@@ -54,7 +52,9 @@ def check_phases(riddle: torch.Tensor, phases: list[FocusPhase]) -> None:
     present = set(riddle.unique().tolist())
     for number, phase in enumerate(phases, 1):
         if not present.intersection(phase.riddles):
-            raise ValueError(f"focus phase {number}: the training set holds no puzzles of riddles {list(phase.riddles)}")
+            raise ValueError(
+                f"focus phase {number}: the training set holds no puzzles of riddles {list(phase.riddles)}"
+            )
 
 
 def phase_order(riddle: torch.Tensor, phase: FocusPhase, seed: int, index: int) -> torch.Tensor:

@@ -166,13 +166,6 @@ def batches_per_epoch(n: int, batch_size: int) -> int:
     return -(-n // batch_size)
 
 
-def epoch_batches(n: int, batch_size: int, seed: int, epoch: int, start: int = 0) -> Iterator[torch.Tensor]:
-    """The index tensors of the batches of one epoch, from batch number `start` on."""
-    order = epoch_order(n, seed, epoch)
-    for b in range(start, batches_per_epoch(n, batch_size)):
-        yield order[b * batch_size : (b + 1) * batch_size]
-
-
 def sequential_batches(n: int, batch_size: int) -> Iterator[torch.Tensor]:
     """Index tensors 0..n-1 in order, `batch_size` at a time (for evaluation)."""
     for start in range(0, n, batch_size):

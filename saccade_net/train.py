@@ -76,7 +76,7 @@ class TrainConfig:
     schedule_over: str = "steps"  # "steps": the planned steps; "budget": whichever of steps or budget ends first
     augment: str = "order"  # none | order (shuffle the panels) | full (and flip/turn all six alike): augment.py
     focus: list = field(default_factory=list)  # focus phases before the epochs: [{"riddles": [ids], "puzzles": n}]
-    oversample: list = field(default_factory=list)  # riddles drawn more often in the epochs: [{"riddles": [ids], "weight": w}]
+    oversample: list = field(default_factory=list)  # riddles drawn more often: [{"riddles": [ids], "weight": w}]
     seed: int = 0
     device: str = "cpu"
     eval_batch_size: int = 256
@@ -267,6 +267,11 @@ class Trainer:
             raise checkpoint.CheckpointError(
                 f"{self.run_dir}: the training set has changed ({self.steps_per_epoch} batches per epoch now, "
                 f"{saved.get('steps_per_epoch')} when the run started); cannot resume"
+            )
+        if saved.get("focus_steps", 0) != self.focus_steps:
+            raise checkpoint.CheckpointError(
+                f"{self.run_dir}: the focus phases have changed ({self.focus_steps} steps now, "
+                f"{saved.get('focus_steps', 0)} when the run started); cannot resume"
             )
         try:
             self.optimizer.load_state_dict(state["optimizer"])

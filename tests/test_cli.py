@@ -178,7 +178,9 @@ def test_exclude_riddles_and_limit_are_recorded(data, tmp_path):
 
 def test_focus_phases_and_oversampling_are_parsed_and_recorded(data, tmp_path):
     run = tmp_path / "focus"
-    args = train_args(data["ds"], run, "--focus", "orientation:20", "--focus", "all:10", "--oversample", "1:3", "--epochs", 1)
+    args = train_args(
+        data["ds"], run, "--focus", "orientation:20", "--focus", "all:10", "--oversample", "1:3", "--epochs", 1
+    )
     assert main(args) == 0
     config = json.loads((run / "config.json").read_text())
     assert config["train"]["focus"] == [{"riddles": [1], "puzzles": 20}, {"riddles": list(range(45)), "puzzles": 10}]

@@ -9,6 +9,7 @@ import torch
 from test_training import assert_same_weights, config, metric_values, run, send_at
 from training_support import TinyNet, make_dataset
 
+from saccade_net.checkpoint import CheckpointError
 from saccade_net.curriculum import FocusPhase, check_phases, phase_order, puzzle_repeats
 from saccade_net.data import epoch_order, load_split
 from saccade_net.rng import seed_all
@@ -84,6 +85,13 @@ def test_resume_inside_the_focus_phase_is_bit_for_bit(tmp_path, splits, stop_ste
     assert result.stop_reason == "completed"
     assert_same_weights(resumed, straight)
     assert metric_values(resumed_dir) == metric_values(straight_dir)
+
+
+def test_resume_refuses_changed_focus_phases(tmp_path, splits):
+    _, result, _ = run(tmp_path, "r", splits, config(focus=FOCUS), on_step=send_at(2))
+    assert result.stop_reason == "terminated"
+    with pytest.raises(CheckpointError, match="focus phases have changed"):
+        run(tmp_path, "r", splits, config(focus=[{"riddles": [1], "puzzles": 80}]), resume=True)
 
 
 def test_oversampled_riddles_fill_their_share_of_an_epoch():
