@@ -1,36 +1,32 @@
 """Focus phases: batches from chosen riddles only, in a seeded order, before the epochs; a run
 interrupted inside a phase resumes bit-for-bit. Oversampling: chosen riddles drawn more often in the
 epochs."""
+# ruff: noqa: F811 (the tests take the imported fixtures as arguments)
 
 from __future__ import annotations
 
 import pytest
 import torch
-from test_training import assert_same_weights, config, metric_values, run, send_at
-from training_support import TinyNet, make_dataset
+from test_training import (  # the fixtures too: the same tiny dataset, one thread
+    assert_same_weights,
+    config,
+    data_dir,  # noqa: F401
+    metric_values,
+    one_thread,  # noqa: F401
+    run,
+    send_at,
+    splits,  # noqa: F401
+)
+from training_support import TinyNet
 
 from saccade_net.checkpoint import CheckpointError
 from saccade_net.curriculum import FocusPhase, check_phases, phase_order, puzzle_repeats
-from saccade_net.data import epoch_order, load_split
+from saccade_net.data import epoch_order
 from saccade_net.rng import seed_all
 from saccade_net.train import TrainConfig, Trainer
 
 FOCUS = [{"riddles": [1], "puzzles": 40}]  # 3 steps of batch 16 (16, 16, 8) on riddle 1 alone
 STEPS_PER_EPOCH = 6
-
-
-@pytest.fixture(scope="module")
-def splits(tmp_path_factory):
-    root = make_dataset(tmp_path_factory.mktemp("data") / "ds", train=96, val=24, test=0)
-    return load_split(root, "train"), load_split(root, "val")
-
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 def test_phase_order_draws_only_its_riddles_in_whole_shuffled_passes():
