@@ -73,12 +73,17 @@ def puzzle_repeats(riddle: torch.Tensor, oversample: list) -> torch.Tensor | Non
     """How often each training puzzle enters an epoch's shuffle (data.epoch_order), from
     TrainConfig.oversample ([{"riddles": [ids], "weight": w}, ...]; a later entry wins for a riddle
     named twice); None when nothing is oversampled."""
+    check_oversample(oversample)
     if not oversample:
         return None
     repeats = torch.ones(len(riddle), dtype=torch.long)
     for entry in oversample:
-        weight = int(entry["weight"])
-        if not entry["riddles"] or weight < 1:
-            raise ValueError(f"oversampling needs riddles and a weight >= 1, got {entry}")
-        repeats[torch.isin(riddle, torch.tensor(entry["riddles"], dtype=riddle.dtype))] = weight
+        repeats[torch.isin(riddle, torch.tensor(entry["riddles"], dtype=riddle.dtype))] = int(entry["weight"])
     return repeats
+
+
+def check_oversample(oversample: list) -> None:
+    """ValueError unless every TrainConfig.oversample entry names riddles and a weight >= 1."""
+    for entry in oversample:
+        if not entry["riddles"] or int(entry["weight"]) < 1:
+            raise ValueError(f"oversampling needs riddles and a weight >= 1, got {entry}")

@@ -42,7 +42,7 @@ from tqdm import tqdm
 
 from . import checkpoint
 from .augment import MODES, augment, draw
-from .curriculum import check_phases, phase_order, phases_from_config, puzzle_repeats
+from .curriculum import check_oversample, check_phases, phase_order, phases_from_config, puzzle_repeats
 from .curves import THRESHOLDS, first_reaching, plot_curves, read_metrics
 from .data import Puzzles, batches_per_epoch, epoch_order
 from .distributed import SINGLE, World, all_max, all_sum, loss_weight, rank_slice, wrap_model
@@ -95,8 +95,8 @@ class TrainConfig:
             raise ValueError(f"schedule_over must be 'steps' or 'budget', got {self.schedule_over!r}")
         if self.schedule_over == "budget" and not self.budget_minutes:
             raise ValueError("schedule_over='budget' needs a budget")
-        phases_from_config(self.focus)  # these two raise ValueError on a malformed entry
-        puzzle_repeats(torch.zeros(0, dtype=torch.long), self.oversample)
+        phases_from_config(self.focus)  # raises ValueError on a malformed phase
+        check_oversample(self.oversample)
 
     def to_dict(self) -> dict:
         return asdict(self)
