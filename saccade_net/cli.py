@@ -492,9 +492,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="end the cosine with the planned steps (default) or with the budget if it comes first",
     )
     t.add_argument(
-        "--augment", choices=["none", "order", "full"],
-        help=f"none; order: shuffle each puzzle's panels; full: also flip/turn all six alike (default {d.augment})",
+        "--augment", choices=["none", "order", "full", "panels"],
+        help=f"none; order: shuffle each puzzle's panels; full: also flip/turn all six alike; panels: flip/turn "
+        f"each panel on its own (chiral riddles' panels only turned) (default {d.augment})",
     )  # fmt: skip
+    t.add_argument(
+        "--augment-late", choices=["none", "order", "full", "panels"],
+        help="switch to this augmentation after --augment-late-from puzzles (long runs: strong augmentation "
+        "slows early learning but keeps the hard riddles' puzzles from being memorised)",
+    )  # fmt: skip
+    t.add_argument("--augment-late-from", type=int, metavar="PUZZLES", help="when --augment-late starts (default 0)")
     t.add_argument("--seed", type=int, help=f"default {d.seed}")
     t.add_argument("--threads", type=int, help="torch threads (default: torch's choice)")
     t.add_argument("--device", help="cpu (default) or cuda")

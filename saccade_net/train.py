@@ -41,7 +41,7 @@ from torch import nn
 from tqdm import tqdm
 
 from . import checkpoint
-from .augment import MODES, augment, draw
+from .augment import MODES, augment, draw, handed_riddles
 from .curriculum import check_oversample, check_phases, phase_order, phases_from_config, puzzle_repeats
 from .curves import THRESHOLDS, first_reaching, plot_curves, read_metrics
 from .data import Puzzles, batches_per_epoch, epoch_order
@@ -74,7 +74,9 @@ class TrainConfig:
     val_every: int = 0  # also validate every this many training puzzles (0: after each epoch only)
     budget_minutes: float = 0.0  # wall-clock budget of the loop, validation included (0: none)
     schedule_over: str = "steps"  # "steps": the planned steps; "budget": whichever of steps or budget ends first
-    augment: str = "order"  # none | order (shuffle the panels) | full (and flip/turn all six alike): augment.py
+    augment: str = "order"  # none | order (shuffle panels) | full (flip/turn all six alike) | panels (each its own)
+    augment_late: str = ""  # the augmentation from augment_late_from training puzzles on ("": augment throughout)
+    augment_late_from: int = 0
     focus: list = field(default_factory=list)  # focus phases before the epochs: [{"riddles": [ids], "puzzles": n}]
     oversample: list = field(default_factory=list)  # riddles drawn more often: [{"riddles": [ids], "weight": w}]
     seed: int = 0
@@ -91,6 +93,11 @@ class TrainConfig:
             raise ValueError("val_every, budget_minutes and grad_clip must be >= 0")
         if self.augment not in MODES:
             raise ValueError(f"augment must be one of {', '.join(MODES)}, got {self.augment!r}")
+        if self.augment_late not in ("", *MODES) or self.augment_late_from < 0:
+            raise ValueError(
+                f"augment_late must be one of {', '.join(MODES)} (from >= 0 puzzles), "
+                f"got {self.augment_late!r} from {self.augment_late_from}"
+            )
         if self.schedule_over not in ("steps", "budget"):
             raise ValueError(f"schedule_over must be 'steps' or 'budget', got {self.schedule_over!r}")
         if self.schedule_over == "budget" and not self.budget_minutes:
@@ -215,6 +222,8 @@ class Trainer:
         self.focus = phases_from_config(cfg.focus)
         check_phases(train_set.riddle, self.focus)
         self.repeats = puzzle_repeats(train_set.riddle, cfg.oversample)
+        # per-panel transforms must not mirror a chiral figure: which training puzzles are handed
+        self.handed = torch.isin(train_set.riddle, torch.tensor(handed_riddles(), dtype=train_set.riddle.dtype))
         self.focus_steps = sum(phase.steps(cfg.batch_size) for phase in self.focus)
         self.total_steps = self.focus_steps + cfg.epochs * self.steps_per_epoch
         self.optimizer = make_optimizer(self.model, cfg)
@@ -306,6 +315,14 @@ class Trainer:
             progress = max(progress, elapsed / (60 * self.cfg.budget_minutes))
         return self.cfg.lr * lr_factor(progress, self.cfg.warmup, self.cfg.min_lr_ratio)
 
+    def augment_mode(self) -> str:
+        """The augmentation of the next step: cfg.augment, then cfg.augment_late once
+        cfg.augment_late_from training puzzles have been seen (strong augmentation slows early
+        learning but keeps long runs from memorising the hard riddles' puzzles: docs/tuning.md)."""
+        cfg = self.cfg
+        late = cfg.augment_late and self.progress.puzzles_seen >= cfg.augment_late_from
+        return cfg.augment_late if late else cfg.augment
+
     def train_step(self, idx: torch.Tensor) -> float:
         lr = self.current_lr()
         for group in self.optimizer.param_groups:
@@ -313,8 +330,9 @@ class Trainer:
         if self.world.distributed:
             return self._distributed_step(idx)
         x, y = self.train_set.batch(idx, self.device)
-        if self.cfg.augment != "none":
-            x, y = augment(x, y, mode=self.cfg.augment)
+        mode = self.augment_mode()
+        if mode != "none":
+            x, y = augment(x, y, mode=mode, handed=self.handed[idx])
         self.model.train()
         loss = F.cross_entropy(self.model(x), y)
         self._update(loss)
@@ -326,9 +344,10 @@ class Trainer:
         n = len(idx)
         part = rank_slice(n, self.world)
         x, y = self.train_set.batch(idx[part], self.device)
-        if self.cfg.augment != "none":
-            order, coins = draw(n, x.shape[1])
-            x, y = augment(x, y, (order[part], coins[part]), self.cfg.augment)
+        mode = self.augment_mode()
+        if mode != "none":
+            order, coins = draw(n, x.shape[1], mode)
+            x, y = augment(x, y, (order[part], coins[part]), mode, self.handed[idx[part]])
         self.ddp.train()
         kwargs = {}
         if hasattr(self.model, "sample_paths"):  # the saccadic network: scan paths of the global batch

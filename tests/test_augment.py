@@ -1,10 +1,11 @@
 """Training augmentation keeps the odd panel odd: panel shuffles move the label with it, and the
-dihedral transform is one symmetry of the square applied to all six panels alike."""
+dihedral transform is one symmetry of the square applied to all six panels alike, or one per panel
+(never a mirror image for the chiral riddles)."""
 
 import pytest
 import torch
 
-from saccade_net.augment import augment, dihedral, draw, permute_panels
+from saccade_net.augment import augment, dihedral, draw, handed_riddles, permute_panels
 
 
 def odd_one_out_batch(b: int = 32, size: int = 12) -> tuple[torch.Tensor, torch.Tensor]:
@@ -77,3 +78,51 @@ def test_modes_order_keeps_the_panels_and_none_changes_nothing():
     assert nx is x and ny is y
     with pytest.raises(ValueError):
         augment(x, y, mode="mirror")
+
+
+def _symmetries_of(p: torch.Tensor) -> dict[tuple[int, int, int], torch.Tensor]:
+    return {(h, v, t): _apply(p, h, v, t) for h in (0, 1) for v in (0, 1) for t in (0, 1)}
+
+
+def test_panels_mode_gives_each_panel_its_own_square_symmetry():
+    torch.manual_seed(5)
+    x, y = odd_one_out_batch(b=16)
+    order, coins = draw(len(y), 6, "panels")
+    assert coins.shape == (16, 6, 3)
+    out, label = augment(x, y, (order, coins), "panels")
+    poses = set()
+    for i in range(len(y)):
+        for slot in range(6):
+            source = x[i, order[i, slot]]
+            matching = [k for k, img in _symmetries_of(source).items() if torch.equal(img, out[i, slot])]
+            assert matching, "every panel is a flip/turn of the panel it came from"
+            poses.add(matching[0])
+        assert torch.equal(order[i, label[i]], y[i])  # the label follows the odd panel
+    assert len(poses) == 8
+    assert len({tuple(c) for c in coins[0].int().tolist()}) > 1  # panels of one puzzle differ
+
+
+def test_panels_mode_only_turns_the_panels_of_handed_puzzles():
+    torch.manual_seed(6)
+    x, y = odd_one_out_batch(b=64)
+    handed = torch.arange(64) % 2 == 0
+    order, coins = draw(64, 6, "panels")
+    out, _ = augment(x, y, (order, coins), "panels", handed=handed)
+    mirrored = {k for k in _symmetries_of(x[0, 0]) if sum(k) % 2}  # an odd number of reflections
+    seen_mirror = False
+    for i in range(64):
+        for slot in range(6):
+            source = x[i, order[i, slot]]
+            pose = next(k for k, img in _symmetries_of(source).items() if torch.equal(img, out[i, slot]))
+            if handed[i]:
+                assert pose not in mirrored, "a chiral figure is never mirrored"
+            seen_mirror |= pose in mirrored
+    assert seen_mirror  # the other puzzles are mirrored as often as turned
+
+
+def test_handed_riddles_are_the_chiral_family():
+    from oddity_dataset.catalog import all_riddles
+
+    ids = handed_riddles()
+    assert ids and all(r.family == "chiral" for r in all_riddles() if r.id in ids)
+    assert {r.id for r in all_riddles() if r.family == "chiral"} == set(ids)

@@ -176,15 +176,17 @@ def test_exclude_riddles_and_limit_are_recorded(data, tmp_path):
     assert config["data"]["train_size"] == 10 and config["train"]["limit_train"] == 10
 
 
-def test_focus_phases_and_oversampling_are_parsed_and_recorded(data, tmp_path):
+def test_focus_phases_oversampling_and_late_augmentation_are_parsed_and_recorded(data, tmp_path):
     run = tmp_path / "focus"
     args = train_args(
-        data["ds"], run, "--focus", "orientation:20", "--focus", "all:10", "--oversample", "1:3", "--epochs", 1
-    )
+        data["ds"], run, "--focus", "orientation:20", "--focus", "all:10", "--oversample", "1:3", "--epochs", 1,
+        "--augment-late", "panels", "--augment-late-from", 25,
+    )  # fmt: skip
     assert main(args) == 0
     config = json.loads((run / "config.json").read_text())
     assert config["train"]["focus"] == [{"riddles": [1], "puzzles": 20}, {"riddles": list(range(45)), "puzzles": 10}]
     assert config["train"]["oversample"] == [{"riddles": [1], "weight": 3}]
+    assert (config["train"]["augment_late"], config["train"]["augment_late_from"]) == ("panels", 25)
     summary = json.loads((run / "summary.json").read_text())
     assert summary["puzzles_seen"] == 30 + config["data"]["train_size"]
 
@@ -208,6 +210,9 @@ def test_bad_inputs_end_with_one_line_and_status_2(data, trained, tmp_path, caps
     assert "RIDDLES:PUZZLES" in error_line(capsys, train_args(ds, tmp_path / "f1", "--focus", "orientation"))
     assert "at least one puzzle" in error_line(capsys, train_args(ds, tmp_path / "f2", "--focus", "orientation:0"))
     assert "no puzzles of riddles [44]" in error_line(capsys, train_args(ds, tmp_path / "f3", "--focus", "44:5"))
+    assert "augment_late" in error_line(
+        capsys, train_args(ds, tmp_path / "a", "--augment-late", "panels", "--augment-late-from", "-5")
+    )
     assert "64×64" in error_line(capsys, train_args(ds, tmp_path / "u", "--model-arg", "panel_size=64"))
     assert "needs a budget" in error_line(capsys, train_args(ds, tmp_path / "t", "--schedule-over", "budget"))
     assert "cannot build" in error_line(capsys, train_args(ds, tmp_path / "v", "--model-arg", "colour=3"))

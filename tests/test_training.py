@@ -1,5 +1,5 @@
 """The training loop: bit-for-bit resume, clean stops (signal, budget), metrics, curves, summary, and
-the data and schedule pieces it rests on."""
+the data and schedule pieces it rests on, and the switch to a late augmentation."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import pytest
 import torch
 from training_support import TinyNet, make_dataset
 
+import saccade_net.train
 from saccade_net import checkpoint
 from saccade_net.data import epoch_order, load_split, to_input
 from saccade_net.rng import seed_all
@@ -249,3 +250,43 @@ def test_budget_schedule_ends_with_whichever_comes_first(tmp_path, splits):
     assert trainer.current_lr() == pytest.approx(cfg.lr * lr_factor(1 / 12, 0.0, 0.0))
     with pytest.raises(ValueError, match="budget"):
         config(schedule_over="budget")
+
+
+# -- a late augmentation: the switch comes after its puzzles, and resume holds on both sides of it
+
+LATE = {"augment_late": "panels", "augment_late_from": 40}  # batch 16: steps 1-3 see 0-47 puzzles
+
+
+def test_the_late_augmentation_starts_after_its_puzzles(tmp_path, splits, monkeypatch):
+    modes = []
+    real = saccade_net.train.augment
+
+    def spy(x, y, draws=None, mode="full", handed=None):
+        modes.append(mode)
+        return real(x, y, draws, mode, handed)
+
+    monkeypatch.setattr(saccade_net.train, "augment", spy)
+    _, result, _ = run(tmp_path, "late", splits, config(**LATE))
+    assert result.stop_reason == "completed"
+    assert modes[:3] == ["order"] * 3  # 0, 16 and 32 puzzles seen before the step
+    assert modes[3:] == ["panels"] * (len(modes) - 3) and len(modes) == 12
+
+
+@pytest.mark.parametrize("stop_step", [2, 5], ids=["before-the-switch", "after-the-switch"])
+def test_resume_around_the_switch_is_bit_for_bit(tmp_path, splits, stop_step):
+    cfg = config(val_every=40, **LATE)
+    straight, result, straight_dir = run(tmp_path, "straight", splits, cfg)
+    _, result, resumed_dir = run(tmp_path, "resumed", splits, cfg, on_step=send_at(stop_step))
+    assert result.stop_reason == "terminated" and result.summary["steps"] == stop_step
+    seed_all(123)  # a new process would start from a freshly built (differently initialised) model
+    resumed, result, _ = run(tmp_path, "resumed", splits, cfg, resume=True, model=TinyNet(panel_size=32, noise=0.01))
+    assert result.stop_reason == "completed"
+    assert_same_weights(resumed, straight)
+    assert metric_values(resumed_dir) == metric_values(straight_dir)
+
+
+def test_a_bad_late_augmentation_is_refused():
+    with pytest.raises(ValueError, match="augment_late"):
+        TrainConfig(augment_late="mirror")
+    with pytest.raises(ValueError, match="augment_late"):
+        TrainConfig(augment_late="panels", augment_late_from=-1)
