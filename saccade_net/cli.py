@@ -24,6 +24,7 @@ from pathlib import Path
 import torch
 
 from . import checkpoint, distributed
+from .augment import MODES as AUGMENT_MODES
 from .benchmark import BenchmarkError, add_benchmark_parser
 from .checkpoint import CheckpointError
 from .data import DataError, Puzzles, dataset_panel_size, load_archive, load_split
@@ -492,12 +493,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="end the cosine with the planned steps (default) or with the budget if it comes first",
     )
     t.add_argument(
-        "--augment", choices=["none", "order", "full", "panels"],
+        "--augment", choices=AUGMENT_MODES,
         help=f"none; order: shuffle each puzzle's panels; full: also flip/turn all six alike; panels: flip/turn "
         f"each panel on its own (chiral riddles' panels only turned) (default {d.augment})",
     )  # fmt: skip
     t.add_argument(
-        "--augment-late", choices=["none", "order", "full", "panels"],
+        "--augment-late", choices=AUGMENT_MODES,
         help="switch to this augmentation after --augment-late-from puzzles (long runs: strong augmentation "
         "slows early learning but keeps the hard riddles' puzzles from being memorised)",
     )  # fmt: skip

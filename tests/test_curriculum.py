@@ -8,21 +8,18 @@ from __future__ import annotations
 import pytest
 import torch
 from test_training import (  # the fixtures too: the same tiny dataset, one thread
-    assert_same_weights,
+    assert_resume_is_bit_for_bit,
     config,
     data_dir,  # noqa: F401
-    metric_values,
     one_thread,  # noqa: F401
     run,
     send_at,
     splits,  # noqa: F401
 )
-from training_support import TinyNet
 
 from saccade_net.checkpoint import CheckpointError
 from saccade_net.curriculum import FocusPhase, check_phases, phase_order, puzzle_repeats
 from saccade_net.data import epoch_order
-from saccade_net.rng import seed_all
 from saccade_net.train import TrainConfig, Trainer
 
 FOCUS = [{"riddles": [1], "puzzles": 40}]  # 3 steps of batch 16 (16, 16, 8) on riddle 1 alone
@@ -70,17 +67,7 @@ def test_focus_phase_comes_first_and_the_epochs_follow(tmp_path, splits, monkeyp
 
 @pytest.mark.parametrize("stop_step", [2, 3], ids=["mid-phase", "phase-end"])
 def test_resume_inside_the_focus_phase_is_bit_for_bit(tmp_path, splits, stop_step):
-    cfg = config(focus=FOCUS, val_every=24)
-    straight, result, straight_dir = run(tmp_path, "straight", splits, cfg)
-    assert result.stop_reason == "completed"
-    _, result, resumed_dir = run(tmp_path, "resumed", splits, cfg, on_step=send_at(stop_step))
-    assert result.stop_reason == "terminated" and result.summary["steps"] == stop_step
-    seed_all(123)  # a new process would start from a freshly built (differently initialised) model
-    model = TinyNet(panel_size=32, noise=0.01)
-    resumed, result, _ = run(tmp_path, "resumed", splits, cfg, resume=True, model=model)
-    assert result.stop_reason == "completed"
-    assert_same_weights(resumed, straight)
-    assert metric_values(resumed_dir) == metric_values(straight_dir)
+    assert_resume_is_bit_for_bit(tmp_path, splits, config(focus=FOCUS, val_every=24), stop_step)
 
 
 def test_resume_refuses_changed_focus_phases(tmp_path, splits):

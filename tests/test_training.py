@@ -79,6 +79,20 @@ def metric_values(run_dir):
     return [(r["kind"], r["step"], r["puzzles_seen"], r["train_loss"], r["val_loss"], r["val_accuracy"]) for r in rows]
 
 
+def assert_resume_is_bit_for_bit(tmp_path, splits, cfg: TrainConfig, stop_step: int) -> None:
+    """A run of `cfg` stopped after `stop_step` steps and resumed by a fresh model ends with the weights
+    and metrics of an uninterrupted one."""
+    straight, result, straight_dir = run(tmp_path, "straight", splits, cfg)
+    assert result.stop_reason == "completed"
+    _, result, resumed_dir = run(tmp_path, "resumed", splits, cfg, on_step=send_at(stop_step))
+    assert result.stop_reason == "terminated" and result.summary["steps"] == stop_step
+    seed_all(123)  # a new process would start from a freshly built (differently initialised) model
+    resumed, result, _ = run(tmp_path, "resumed", splits, cfg, resume=True, model=TinyNet(panel_size=32, noise=0.01))
+    assert result.stop_reason == "completed"
+    assert_same_weights(resumed, straight)
+    assert metric_values(resumed_dir) == metric_values(straight_dir)
+
+
 @pytest.fixture(scope="module")
 def straight(splits, tmp_path_factory):
     """An uninterrupted two-epoch run, validating every 40 puzzles: (model, result, run_dir)."""
@@ -274,15 +288,7 @@ def test_the_late_augmentation_starts_after_its_puzzles(tmp_path, splits, monkey
 
 @pytest.mark.parametrize("stop_step", [2, 5], ids=["before-the-switch", "after-the-switch"])
 def test_resume_around_the_switch_is_bit_for_bit(tmp_path, splits, stop_step):
-    cfg = config(val_every=40, **LATE)
-    straight, result, straight_dir = run(tmp_path, "straight", splits, cfg)
-    _, result, resumed_dir = run(tmp_path, "resumed", splits, cfg, on_step=send_at(stop_step))
-    assert result.stop_reason == "terminated" and result.summary["steps"] == stop_step
-    seed_all(123)  # a new process would start from a freshly built (differently initialised) model
-    resumed, result, _ = run(tmp_path, "resumed", splits, cfg, resume=True, model=TinyNet(panel_size=32, noise=0.01))
-    assert result.stop_reason == "completed"
-    assert_same_weights(resumed, straight)
-    assert metric_values(resumed_dir) == metric_values(straight_dir)
+    assert_resume_is_bit_for_bit(tmp_path, splits, config(val_every=40, **LATE), stop_step)
 
 
 def test_a_bad_late_augmentation_is_refused():
