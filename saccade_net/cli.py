@@ -28,7 +28,7 @@ from .augment import MODES as AUGMENT_MODES
 from .benchmark import BenchmarkError, add_benchmark_parser
 from .checkpoint import CheckpointError
 from .data import DataError, Puzzles, dataset_panel_size, load_archive, load_split
-from .evaluate import evaluate, format_report
+from .evaluate import check_looks, evaluate, format_report
 from .models import ModelError, build_model, model_config, model_names, parameter_counts
 from .report import ReportError
 from .rng import seed_all
@@ -332,7 +332,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
         model = build_model(name, {}, puzzles.panel_size).to(device)
         if any(p.requires_grad for p in model.parameters()):
             raise UsageError(f"model {name!r} must be trained first; evaluate its RUN directory instead")
-    report = evaluate(model, puzzles, args.batch_size, device, args.seed)
+    try:
+        check_looks(model, args.looks)
+    except ValueError as err:
+        raise UsageError(f"--looks: {err}") from None
+    report = evaluate(model, puzzles, args.batch_size, device, args.seed, args.looks)
     report = {
         "model": name,
         "run": args.run,
@@ -342,6 +346,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     }
     print(f"{name} on {args.npz or f'{args.data} ({args.split})'}:")
     print(format_report(report))
+    if args.looks > 1:  # beside, never over, the one-look report
+        tag = f"{tag}-looks{args.looks}"
     out = Path(args.json) if args.json else (Path(args.run) / f"eval-{tag}.json" if args.run else None)
     if out is not None:
         checkpoint.write_json(out, report)
@@ -520,6 +526,12 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--json", help="write the report here (default RUN/eval-<split or archive name>.json)")
     e.add_argument("--batch-size", type=int, default=256)
     e.add_argument("--seed", type=int, default=0, help="seed of the model's random draws at inference")
+    e.add_argument(
+        "--looks",
+        type=int,
+        default=1,
+        help="scan paths per puzzle, their scores averaged (saccadic models; default 1, the benchmark's measure)",
+    )
     e.add_argument("--threads", type=int)
     e.add_argument("--device", default="cpu", help="cpu (default) or cuda")
     e.set_defaults(func=cmd_eval)

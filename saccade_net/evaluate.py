@@ -5,6 +5,11 @@ Models run in eval mode, without gradients, on their own seeded random streams (
 model's own generators are put back afterwards), so a model that draws random numbers at inference
 (e.g. scan paths) scores the same every time and a validation inside training does not shift
 training's random streams.
+
+Looking more than once (`looks` > 1, models with scan paths only): the panel scores of several scan
+paths over the same puzzle are averaged as log-probabilities. The first look is the one-look score
+exactly; look k > 0 draws its paths from its own generator, seeded by (seed, k), over all batches.
+The benchmark's measure is one look, as in the paper.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ class Predictions:
     chosen: np.ndarray  # int64 (N,)
     loss: float
     seconds: float
+    looks: int = 1
 
     @property
     def throughput(self) -> float:
@@ -44,26 +50,48 @@ def predict(
     batch_size: int = 256,
     device: str | torch.device = "cpu",
     seed: int = 0,
+    looks: int = 1,
 ) -> Predictions:
-    """Run `model` over all puzzles; restores the model's train/eval mode afterwards."""
+    """Run `model` over all puzzles (`looks` scan paths each, see the module doc); restores the model's
+    train/eval mode afterwards."""
+    check_looks(model, looks)
     was_training = model.training
     model.eval()
     chosen, loss_sum = [], 0.0
+    look_rngs = [np.random.default_rng([seed, k]) for k in range(1, looks)]
     start = time.perf_counter()
     try:
         with isolated_rng(seed), preserved_generators(model):
             for idx in sequential_batches(len(puzzles), batch_size):
                 x, y = puzzles.batch(idx, device)
-                scores = model(x)
-                if scores.shape != (len(idx), N_PANELS):
-                    raise ValueError(f"model returned scores of shape {tuple(scores.shape)}, expected ({len(idx)}, 6)")
+                scores = checked_scores(model(x), len(idx))
+                if look_rngs:
+                    scores = F.log_softmax(scores.float(), 1)
+                    for rng in look_rngs:
+                        scores = scores + F.log_softmax(checked_scores(model(x, rng=rng), len(idx)).float(), 1)
+                    scores = scores / looks
                 loss_sum += float(F.cross_entropy(scores.float(), y, reduction="sum"))
                 chosen.append(scores.argmax(1).cpu())
     finally:
         model.train(was_training)
     seconds = time.perf_counter() - start
     out = torch.cat(chosen).numpy().astype(np.int64) if chosen else np.zeros(0, np.int64)
-    return Predictions(out, loss_sum / max(len(puzzles), 1), seconds)
+    return Predictions(out, loss_sum / max(len(puzzles), 1), seconds, looks)
+
+
+def check_looks(model: nn.Module, looks: int) -> None:
+    """More than one look needs a model that draws scan paths (`sample_paths`, `forward(..., rng=)`)."""
+    if looks < 1:
+        raise ValueError(f"looks must be >= 1, got {looks}")
+    if looks > 1 and not hasattr(model, "sample_paths"):
+        raise ValueError(f"{type(model).__name__} has no scan paths to vary: it can only look once")
+
+
+def checked_scores(scores: torch.Tensor, batch: int) -> torch.Tensor:
+    """The model's scores, refused unless they are (batch, 6)."""
+    if scores.shape != (batch, N_PANELS):
+        raise ValueError(f"model returned scores of shape {tuple(scores.shape)}, expected ({batch}, 6)")
+    return scores
 
 
 def riddle_info(riddle_id: int) -> tuple[str, str]:
@@ -123,9 +151,10 @@ def evaluate(
     batch_size: int = 256,
     device: str | torch.device = "cpu",
     seed: int = 0,
+    looks: int = 1,
 ) -> dict:
     """`accuracy_report` of the model on the puzzles, plus loss and inference throughput."""
-    pred = predict(model, puzzles, batch_size, device, seed)
+    pred = predict(model, puzzles, batch_size, device, seed, looks)
     report = accuracy_report(pred.chosen, puzzles.label.numpy(), puzzles.riddle.numpy())
     report.update(
         {
@@ -136,6 +165,7 @@ def evaluate(
             "device": str(device),
             "threads": torch.get_num_threads(),
             "seed": seed,
+            "looks": looks,
         }
     )
     return report
@@ -161,6 +191,7 @@ def format_report(report: dict) -> str:
             "",
             f"inference: {report['throughput_puzzles_per_s']:.1f} puzzles/s "
             f"({report['n']} puzzles in {report['seconds']:.2f} s, batch {report['batch_size']}, "
-            f"{report['threads']} threads, {report['device']})",
+            f"{report['threads']} threads, {report['device']}"
+            + (f", {report['looks']} looks each)" if report.get("looks", 1) > 1 else ")"),
         ]
     return "\n".join(lines)

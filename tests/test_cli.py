@@ -203,6 +203,7 @@ def test_bad_inputs_end_with_one_line_and_status_2(data, trained, tmp_path, caps
         capsys, ["train", "--model", "test-always-zero", "--data", ds, "--out", tmp_path / "z"]
     )
     assert "must be trained first" in error_line(capsys, ["eval", "--model", "test-tiny", "--data", ds])
+    assert "only look once" in error_line(capsys, ["eval", trained, "--data", ds, "--looks", 2])
     assert "unknown riddle" in error_line(capsys, train_args(ds, tmp_path / "w", "--exclude-riddles", "no_such_riddle"))
     assert "saccadic" in error_line(capsys, ["show", trained, "--data", ds])
     assert "RIDDLES:WEIGHT" in error_line(capsys, train_args(ds, tmp_path / "f0", "--oversample", "orientation:x"))
@@ -285,16 +286,33 @@ def test_the_module_runs_as_a_program_without_traceback(tmp_path):
     assert checkpoint.CONFIG_FILE == "config.json"
 
 
-def test_show_draws_pictures_of_a_saccadic_run(data, tmp_path, capsys):
-    pytest.importorskip("saccade_net.show")
-    run = tmp_path / "sacc"
+@pytest.fixture(scope="module")
+def saccadic_run(data, tmp_path_factory):
+    """A small saccadic run, one short epoch on the small dataset."""
+    run = tmp_path_factory.mktemp("runs") / "sacc"
     small = '{"glimpse_size": 16, "channels": [8], "embed_dim": 16, "hidden": [16]}'
     args = ["train", "--model", "saccadic", "--data", data["ds"], "--out", run, "--epochs", 1, "--limit-train", 16]
     args += ["--batch-size", 16, "--threads", 1, "--no-progress"]
     for key, value in json.loads(small).items():
         args += ["--model-arg", f"{key}={json.dumps(value)}"]
     assert main(args) == 0
+    return run
+
+
+def test_show_draws_pictures_of_a_saccadic_run(data, saccadic_run, tmp_path, capsys):
+    pytest.importorskip("saccade_net.show")
     capsys.readouterr()
-    assert main(["show", run, "--data", data["ds"], "--n", 1, "--out", tmp_path / "pics", "--threads", 1]) == 0
+    assert main(["show", saccadic_run, "--data", data["ds"], "--n", 1, "--out", tmp_path / "pics", "--threads", 1]) == 0
     printed = [Path(line) for line in capsys.readouterr().out.split()]
     assert printed and all(p.is_file() and p.suffix == ".png" for p in printed)
+
+
+def test_eval_with_several_looks_writes_beside_the_one_look_report(data, saccadic_run, capsys):
+    assert main(["eval", saccadic_run, "--data", data["ds"], "--threads", 1]) == 0
+    one = json.loads((saccadic_run / "eval-test.json").read_text())
+    assert main(["eval", saccadic_run, "--data", data["ds"], "--threads", 1, "--looks", 3]) == 0
+    assert "3 looks each" in capsys.readouterr().out
+    three = json.loads((saccadic_run / "eval-test-looks3.json").read_text())
+    assert one["looks"] == 1 and three["looks"] == 3 and three["n"] == one["n"] == 24
+    assert json.loads((saccadic_run / "eval-test.json").read_text()) == one  # not overwritten
+    assert "looks must be >= 1" in error_line(capsys, ["eval", saccadic_run, "--data", data["ds"], "--looks", 0])

@@ -6,12 +6,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as F
 from training_support import AlwaysZero, OtherNet, TinyNet, make_dataset
 
 from saccade_net import checkpoint
 from saccade_net.checkpoint import CheckpointError
 from saccade_net.data import Puzzles, load_split
 from saccade_net.evaluate import accuracy_report, evaluate, format_report, predict
+from saccade_net.network import SaccadicNet
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +76,33 @@ def test_predict_is_seeded_and_leaves_global_rng_and_mode_alone(test_split):
     b = predict(model, test_split, seed=3)
     c = predict(model, test_split, seed=4)
     assert np.array_equal(a.chosen, b.chosen) and not np.array_equal(a.chosen, c.chosen)
+
+
+def test_more_looks_average_the_log_probabilities_of_other_scan_paths(test_split):
+    torch.manual_seed(0)
+    model = SaccadicNet(panel_size=32, glimpse_size=16, channels=[8], embed_dim=16, hidden=[16])
+    one = predict(model, test_split, batch_size=25)
+    assert np.array_equal(predict(model, test_split, batch_size=25, looks=1).chosen, one.chosen)
+    three = predict(model, test_split, batch_size=25, looks=3)
+    assert three.looks == 3 and np.array_equal(predict(model, test_split, batch_size=25, looks=3).chosen, three.chosen)
+    # by hand: look 0 is the one-look score; look k draws its paths from a generator seeded (0, k)
+    model.eval()
+    rngs = [np.random.default_rng([0, k]) for k in (1, 2)]
+    chosen = []
+    with torch.no_grad():
+        for start in range(0, 60, 25):
+            x, _ = test_split.batch(torch.arange(start, min(start + 25, 60)), "cpu")
+            logp = [F.log_softmax(model(x), 1)] + [F.log_softmax(model(x, rng=r), 1) for r in rngs]
+            chosen.append(torch.stack(logp).sum(0).argmax(1))
+    assert np.array_equal(torch.cat(chosen).numpy(), three.chosen)
+    assert not np.array_equal(three.chosen, one.chosen)  # other paths, other choices for an untrained net
+
+
+def test_looks_are_refused_below_one_and_for_models_without_scan_paths(test_split):
+    with pytest.raises(ValueError, match=">= 1"):
+        predict(TinyNet(panel_size=32), test_split, looks=0)
+    with pytest.raises(ValueError, match="only look once"):
+        predict(TinyNet(panel_size=32), test_split, looks=2)
 
 
 def test_predict_rejects_wrong_score_shape():
